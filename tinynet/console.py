@@ -1,0 +1,43 @@
+"""The article's console lines, with numbers printed the way JavaScript prints them."""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+
+
+def js_number(value: float) -> str:
+    """``value`` as JavaScript's ``String(value)`` writes it.
+
+    JavaScript and Python pick the same digits (the shortest that read back as
+    the same double); they only lay them out differently. JavaScript writes plain
+    decimals from 1e-7 up to 1e21 (``0.0000062499999999997335``,
+    ``360287970189639700``), exponents outside that range without padding
+    (``6.249999999993073e-8``), integers without ``.0``, and -0 as ``0``.
+    """
+    value = float(value)  # numpy's floats print their type in repr
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "Infinity" if value > 0 else "-Infinity"
+    if value == 0:
+        return "0"
+    sign = "-" if value < 0 else ""
+    _, digit_tuple, exponent = Decimal(repr(abs(value))).as_tuple()
+    digits = "".join(map(str, digit_tuple)).rstrip("0")
+    # The value is 0.<digits> times 10 ** point.
+    point = len(digit_tuple) + exponent
+    if len(digits) <= point <= 21:
+        return sign + digits + "0" * (point - len(digits))
+    if 0 < point <= 21:
+        return sign + digits[:point] + "." + digits[point:]
+    if -6 < point <= 0:
+        return sign + "0." + "0" * -point + digits
+    power = point - 1
+    mantissa = digits if len(digits) == 1 else digits[0] + "." + digits[1:]
+    return f"{sign}{mantissa}e{'+' if power >= 0 else '-'}{abs(power)}"
+
+
+def log_line(iteration: int, error: float, prediction: float) -> str:
+    """One line of the article's log, e.g. ``iteration 2 error: 400 prediction: 24``."""
+    return f"iteration {iteration} error: {js_number(error)} prediction: {js_number(prediction)}"

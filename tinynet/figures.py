@@ -1,0 +1,485 @@
+"""Plotly figures of runs, the error curve and the alpha sweep: plain functions, no Streamlit."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+
+from tinynet.analysis import Stability
+from tinynet.network import slope, squared_error
+from tinynet.sweep import Sweep
+from tinynet.training import Run
+
+MAX_POINTS = 2000  # per line: past this the eye cannot tell more points apart
+MAX_FRAMES = 200  # animation frames of the error curve
+BLUE, ORANGE, GREEN, VERMILLION, SKY, PURPLE, GREY = (
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#D55E00",
+    "#56B4E9",
+    "#CC79A7",
+    "#7F7F7F",
+)
+PALETTE = (BLUE, VERMILLION, GREEN, PURPLE, ORANGE, SKY)
+REGIME_BANDS = (
+    ("converges", "rgba(0,158,115,0.12)"),
+    ("zig-zags in", "rgba(230,159,0,0.16)"),
+    ("diverges", "rgba(213,94,0,0.14)"),
+)
+
+
+def thin(count: int, values: np.ndarray | None = None, budget: int = MAX_POINTS) -> np.ndarray:
+    """Indices of at most about ``budget`` points that keep a line's shape.
+
+    Every point when they fit; otherwise evenly spaced ones, and with ``values``
+    also the lowest and highest point of each slice, so no spike disappears.
+    """
+    if count <= budget:
+        return np.arange(count)
+    edges = np.linspace(0, count, budget // 4 + 1).astype(int)
+    picks = [edges[:-1], [count - 1]]
+    if values is not None:
+        for low, high in itertools.pairwise(edges):
+            part = values[low:high]
+            picks.append([low + int(part.argmin()), low + int(part.argmax())])
+    return np.unique(np.concatenate(picks))
+
+
+def _layout(x_title: str, y_title: str, font_size: int) -> dict:
+    """The look every figure shares; the legend sits on top and makes its own room."""
+    return {
+        "font": {"size": font_size},
+        "xaxis": {"title": {"text": x_title}},
+        "yaxis": {"title": {"text": y_title}},
+        "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
+        "legend": {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
+        "hovermode": "closest",
+    }
+
+
+def _note(text: str, font_size: int, y: float = 0) -> dict:
+    return {
+        "text": text,
+        "xref": "paper",
+        "yref": "paper",
+        "x": 0,
+        "y": y,
+        "xanchor": "left",
+        "yanchor": "bottom" if y == 0 else "top",
+        "align": "left",
+        "showarrow": False,
+        "font": {"size": font_size - 2},
+        "bgcolor": "rgba(255,255,255,0.8)",
+    }
+
+
+def _line(x: np.ndarray, y: np.ndarray, label: str, number: int, quantity: str) -> dict:
+    primary = number == 0
+    return {
+        "type": "scatter",
+        "x": x,
+        "y": y,
+        "mode": "lines+markers" if len(x) <= 60 else "lines",
+        "name": label,
+        "line": {
+            "color": PALETTE[number % len(PALETTE)],
+            "width": 3 if primary else 2,
+            "dash": "solid" if primary else "dot",
+        },
+        "marker": {"size": 6},
+        "hovertemplate": f"iteration %{{x}}<br>{quantity} %{{y:.6g}}<extra>{label}</extra>",
+    }
+
+
+def _spans_decades(values: np.ndarray) -> bool:
+    positive = values[values > 0]
+    return positive.size > 1 and positive.max() >= 1e3 * positive.min()
+
+
+def error_figure(runs: Sequence[Run], labels: Sequence[str], font_size: int = 14) -> go.Figure:
+    """The error at each iteration, one line per run (the first is the current one).
+
+    A log axis is used when the errors span three or more orders of magnitude.
+    A log axis cannot show an error of exactly 0, so those iterations are
+    marked on the bottom edge and named in a note instead of vanishing.
+    """
+    every = np.concatenate([run.errors for run in runs])
+    log = _spans_decades(every)
+    floor = every[every > 0].min() / 10 if log else 0.0
+    traces, notes = [], []
+    for number, (run, label) in enumerate(zip(runs, labels, strict=True)):
+        keep = thin(len(run.errors), run.errors)
+        shown = run.errors[keep]
+        traces.append(
+            _line(
+                run.iterations[keep],
+                np.where(shown > 0, shown, np.nan) if log else shown,
+                label,
+                number,
+                "error",
+            )
+        )
+        zero = keep[run.errors[keep] == 0]
+        if log and zero.size:
+            notes.append(f"{label}: error exactly 0 from iteration {run.iterations[zero[0]]}")
+            traces.append(
+                {
+                    "type": "scatter",
+                    "x": run.iterations[zero],
+                    "y": np.full(zero.size, floor),
+                    "mode": "markers",
+                    "name": f"{label}: exactly 0",
+                    "marker": {
+                        "symbol": "triangle-down",
+                        "size": 9,
+                        "color": PALETTE[number % len(PALETTE)],
+                    },
+                    "hovertemplate": "iteration %{x}<br>error = 0 exactly<extra></extra>",
+                }
+            )
+    layout = _layout("iteration", "error (log scale)" if log else "error", font_size)
+    if log:
+        layout["yaxis"].update({"type": "log", "exponentformat": "power"})
+    if notes:
+        text = "<br>".join(notes) + "<br>▼ marks them: a log axis cannot show 0"
+        layout["annotations"] = [_note(text, font_size)]
+    return go.Figure({"data": traces, "layout": layout})
+
+
+def prediction_figure(
+    runs: Sequence[Run], labels: Sequence[str], font_size: int = 14, clip: bool = False
+) -> go.Figure:
+    """The prediction at each iteration, one line per run, with the target as a line.
+
+    With ``clip``, runs whose prediction flies off to many times its first miss
+    are allowed to leave the chart (a note says how far they go), so that the
+    others stay readable on the same axes.
+    """
+    target = runs[0].settings.target
+    wild = [clip and _flies_off(run.predictions, target) for run in runs]
+    calm = [target] + [
+        value for run, off in zip(runs, wild, strict=True) if not off for value in run.predictions
+    ]
+    low, high = min(calm), max(calm)
+    pad = (high - low) * 0.15 or 1.0
+    low, high = low - pad, high + pad
+    traces, notes = [], []
+    for number, (run, label, off) in enumerate(zip(runs, labels, wild, strict=True)):
+        keep = thin(len(run.predictions), run.predictions)
+        shown = run.predictions[keep]
+        if off:  # only its points inside the window: lines to far-off points would cross it
+            shown = np.where((shown >= low) & (shown <= high), shown, np.nan)
+            far = run.predictions[np.abs(run.predictions - target).argmax()]
+            notes.append(f"{label} leaves the chart (reaches {far:.3g})")
+        traces.append(_line(run.iterations[keep], shown, label, number, "prediction"))
+    last = max(max(len(run.iterations) for run in runs), 1)
+    traces.append(
+        {
+            "type": "scatter",
+            "x": [1, last],
+            "y": [target, target],
+            "mode": "lines",
+            "name": f"target {target:g}",
+            "line": {"color": GREY, "dash": "dash", "width": 2},
+            "hovertemplate": "target %{y:.6g}<extra></extra>",
+        }
+    )
+    layout = _layout("iteration", "prediction", font_size)
+    if notes:
+        layout["yaxis"].update({"range": [low, high], "autorange": False})
+        layout["annotations"] = [_note("<br>".join(notes), font_size)]
+    return go.Figure({"data": traces, "layout": layout})
+
+
+def _flies_off(predictions: np.ndarray, target: float) -> bool:
+    """Whether a run's prediction ends up many times further off than it started."""
+    if not len(predictions):
+        return False
+    misses = np.abs(predictions - target)
+    return bool(misses.max() > 10 * max(misses[0], 1e-12))
+
+
+def error_curve_figure(run: Run, at: int, font_size: int = 14) -> go.Figure:
+    """The error as a function of the weight, the weights the run visited, and, at
+    iteration ``at``, the tangent line and an arrow to the next weight.
+
+    The tangent has the true slope ``2 * data * (prediction - target)``, so it
+    touches the curve. Animation frames let the browser play or scrub through
+    the iterations without asking the server.
+    """
+    settings = run.settings
+    count = len(run.weights)
+    best = settings.target / settings.data if settings.data else None
+    visited = np.append(run.weights, run.final_weight)
+    ends = [visited.min(), visited.max()] + (
+        [best] if best is not None and np.isfinite(best) else []
+    )
+    low, high = min(ends), max(ends)
+    pad = (high - low) * 0.08 or max(abs(low), 1.0) * 0.5
+    low, high = low - pad, high + pad
+    with np.errstate(over="ignore", invalid="ignore"):
+        curve_x = np.linspace(low, high, 241)
+        curve_y = squared_error(settings.data * curve_x, settings.target)
+    curve_y = np.where(np.isfinite(curve_y), curve_y, np.nan)
+    top = float(np.nanmax(curve_y)) if np.isfinite(curve_y).any() else 1.0
+    y_range = [-0.04 * top, 1.08 * top or 1.0]
+
+    keep = thin(count)
+    traces = [
+        {
+            "type": "scatter",
+            "x": curve_x,
+            "y": curve_y,
+            "mode": "lines",
+            "name": "error(weight)",
+            "line": {"color": GREY, "width": 2},
+            "hovertemplate": "weight %{x:.6g}<br>error %{y:.6g}<extra></extra>",
+        },
+        {
+            "type": "scatter",
+            "x": run.weights[keep],
+            "y": run.errors[keep],
+            "mode": "markers",
+            "name": "visited weights",
+            "marker": {"color": SKY, "size": 7, "opacity": 0.8},
+            "customdata": run.iterations[keep],
+            "hovertemplate": "iteration %{customdata}<br>weight %{x:.6g}<br>error %{y:.6g}"
+            "<extra></extra>",
+        },
+    ]
+    if best is not None and np.isfinite(best):
+        traces.append(
+            {
+                "type": "scatter",
+                "x": [best],
+                "y": [0],
+                "mode": "markers",
+                "name": f"best weight {best:.6g}",
+                "marker": {"color": GREEN, "size": 14, "symbol": "star"},
+                "hovertemplate": "best weight %{x:.6g}<br>error 0<extra></extra>",
+            }
+        )
+    layout = _layout("weight", "error", font_size)
+    layout["xaxis"].update({"range": [low, high], "autorange": False})
+    layout["yaxis"].update({"range": y_range, "autorange": False})
+    if not count:
+        return go.Figure({"data": traces, "layout": layout})
+
+    at = min(max(at, 1), count)
+    reach = ((high - low) * 0.22, (y_range[1] - y_range[0]) * 0.45)
+    moving = [len(traces), len(traces) + 1, len(traces) + 2]
+    shown = np.union1d(thin(count, budget=MAX_FRAMES), [at - 1])
+    frames = [
+        {"name": str(index + 1), "data": _moment(run, index, reach), "traces": moving}
+        for index in shown.tolist()
+    ]
+    traces += _moment(run, at - 1, reach)
+    layout["sliders"] = [_slider([frame["name"] for frame in frames], str(at), font_size)]
+    layout["updatemenus"] = [_play_buttons(font_size)]
+    return go.Figure({"data": traces, "layout": layout, "frames": frames})
+
+
+def _moment(run: Run, index: int, reach: tuple[float, float]) -> list[dict]:
+    """The current point, its tangent and the arrow to the next weight, at one iteration."""
+    settings = run.settings
+    weight, error = float(run.weights[index]), float(run.errors[index])
+    rise = float(slope(settings.data, weight, settings.target))
+    # A visible stretch of tangent, however steep: at most ``reach`` across and up.
+    across, up = reach
+    half = min(across, up / abs(rise)) if rise else across
+    following = float(run.weights[index + 1]) if index + 1 < len(run.weights) else run.final_weight
+    with np.errstate(over="ignore", invalid="ignore"):
+        next_error = float(squared_error(settings.data * following, settings.target))
+    return [
+        {
+            "type": "scatter",
+            "x": [weight],
+            "y": [error],
+            "mode": "markers",
+            "name": f"iteration {index + 1}",
+            "marker": {"color": BLUE, "size": 15, "line": {"color": "white", "width": 2}},
+            "hovertemplate": f"iteration {index + 1}<br>weight %{{x:.6g}}<br>error %{{y:.6g}}"
+            "<extra></extra>",
+        },
+        {
+            "type": "scatter",
+            "x": [weight - half, weight + half],
+            "y": [error - rise * half, error + rise * half],
+            "mode": "lines",
+            "name": f"tangent, slope {rise:.4g}",
+            "line": {"color": ORANGE, "width": 4},
+            "hoverinfo": "skip",
+        },
+        {
+            "type": "scatter",
+            "x": [weight, following],
+            "y": [error, next_error],
+            "mode": "lines+markers",
+            "name": "step to the next weight",
+            "line": {"color": GREEN, "width": 2, "dash": "dot"},
+            "marker": {"symbol": "arrow", "angleref": "previous", "size": [0, 18], "color": GREEN},
+            "hoverinfo": "skip",
+        },
+    ]
+
+
+def _still(duration: int) -> dict:
+    return {"frame": {"duration": duration, "redraw": False}, "transition": {"duration": 0}}
+
+
+def _slider(names: list[str], active: str, font_size: int) -> dict:
+    return {
+        "active": names.index(active),
+        "currentvalue": {"prefix": "iteration ", "font": {"size": font_size}},
+        "pad": {"t": 30 + font_size},
+        "x": 0.12,
+        "len": 0.88,
+        "steps": [
+            {
+                "label": name,
+                "method": "animate",
+                "args": [[name], {"mode": "immediate", **_still(0)}],
+            }
+            for name in names
+        ],
+    }
+
+
+def _play_buttons(font_size: int) -> dict:
+    return {
+        "type": "buttons",
+        "direction": "left",
+        "showactive": False,
+        "x": 0,
+        "y": 0,
+        "xanchor": "left",
+        "yanchor": "top",
+        "pad": {"t": 30 + font_size + 25},
+        "font": {"size": font_size},
+        "buttons": [
+            {
+                "label": "▶",
+                "method": "animate",
+                "args": [None, {"fromcurrent": True, **_still(300)}],
+            },
+            {
+                "label": "❚❚",
+                "method": "animate",
+                "args": [[None], {"mode": "immediate", **_still(0)}],
+            },
+        ],
+    }
+
+
+def sweep_figure(
+    result: Sweep, alpha: float, analysis: Stability, font_size: int = 14
+) -> go.Figure:
+    """Final error and iterations to reach the tolerance against alpha (log axes),
+    with the regimes shaded and the current alpha marked.
+
+    An error of exactly 0 cannot sit on a log axis: those alphas get a marker on
+    the bottom edge of the upper panel instead.
+    """
+    alphas, errors = result.alphas, result.final_errors
+    positive = errors[errors > 0]
+    floor = positive.min() / 10 if positive.size else 1e-300
+    zero = errors == 0
+    traces = [
+        {
+            "type": "scatter",
+            "x": alphas,
+            "y": np.where(errors > 0, errors, np.nan),
+            "mode": "lines",
+            "name": f"error at iteration {result.iterations}",
+            "line": {"color": BLUE, "width": 3},
+            "hovertemplate": "alpha %{x:.4g}<br>error %{y:.3g}<extra></extra>",
+        },
+        {
+            "type": "scatter",
+            "x": alphas,
+            "y": np.where(result.reached_at > 0, result.reached_at, np.nan),
+            "mode": "lines",
+            "name": f"iterations until error ≤ {result.tolerance:g}",
+            "line": {"color": PURPLE, "width": 3},
+            "yaxis": "y2",
+            "hovertemplate": "alpha %{x:.4g}<br>%{y} iterations<extra></extra>",
+        },
+    ]
+    if zero.any():
+        traces.append(
+            {
+                "type": "scatter",
+                "x": alphas[zero],
+                "y": np.full(int(zero.sum()), floor),
+                "mode": "markers",
+                "name": "error exactly 0",
+                "marker": {"symbol": "triangle-down", "size": 7, "color": BLUE},
+                "hovertemplate": "alpha %{x:.4g}<br>error = 0 exactly<extra></extra>",
+            }
+        )
+    shapes, annotations = [], []
+    if analysis.one_step_alpha is not None:
+        bounds = [alphas.min(), analysis.one_step_alpha, analysis.max_stable_alpha, alphas.max()]
+        for (label, colour), start, end in zip(REGIME_BANDS, bounds, bounds[1:], strict=False):
+            if end > start:
+                shapes.append(_band(float(start), float(end), colour))
+                middle = (np.log10(start) + np.log10(end)) / 2
+                annotations.append(_label(middle, 0.345, label, font_size))
+        for critical in (analysis.one_step_alpha, analysis.max_stable_alpha):
+            shapes.append(_vertical(critical, GREY, "dot"))
+    if alpha > 0:
+        shapes.append(_vertical(alpha, "black", "dash"))
+        annotations.append(_label(np.log10(alpha), 1.0, f"alpha {alpha:g}", font_size))
+    layout = _layout("alpha (log scale)", "error", font_size)
+    layout["xaxis"].update({"type": "log", "exponentformat": "power", "anchor": "y2"})
+    layout["yaxis"].update({"type": "log", "domain": [0.42, 1.0], "exponentformat": "power"})
+    layout["yaxis2"] = {"title": {"text": "iterations"}, "type": "log", "domain": [0.0, 0.3]}
+    layout["shapes"], layout["annotations"] = shapes, annotations
+    return go.Figure({"data": traces, "layout": layout})
+
+
+def _band(start: float, end: float, colour: str) -> dict:
+    return {
+        "type": "rect",
+        "xref": "x",
+        "yref": "paper",
+        "x0": start,
+        "x1": end,
+        "y0": 0,
+        "y1": 1,
+        "fillcolor": colour,
+        "line": {"width": 0},
+        "layer": "below",
+    }
+
+
+def _vertical(value: float, colour: str, dash: str) -> dict:
+    line = {"color": colour, "dash": dash, "width": 2}
+    return {
+        "type": "line",
+        "xref": "x",
+        "yref": "paper",
+        "x0": value,
+        "x1": value,
+        "y0": 0,
+        "y1": 1,
+        "line": line,
+    }
+
+
+def _label(x: float, y: float, text: str, font_size: int) -> dict:
+    """Text placed on the log alpha axis, where annotations take log10 of the position."""
+    return {
+        "x": x,
+        "xref": "x",
+        "y": y,
+        "yref": "paper",
+        "text": text,
+        "showarrow": False,
+        "yanchor": "bottom",
+        "font": {"size": font_size - 2},
+    }

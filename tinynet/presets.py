@@ -1,0 +1,63 @@
+"""The article's three experiments, ready to run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tinynet.training import Settings
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A named experiment and the behaviour it demonstrates."""
+
+    key: str
+    title: str
+    settings: Settings
+    outcome: str
+    lesson: str
+
+
+ARTICLE = {"weight": 0.5, "data": 3.0, "target": 4.0, "iterations": 20}
+
+PRESETS = (
+    Preset(
+        key="up_and_down",
+        title="1. Up and down",
+        settings=Settings("up_and_down", **ARTICLE, step=0.05),
+        outcome="bounces",
+        lesson="A fixed step of 0.05 creeps towards the answer, then hops to and fro across it.",
+    ),
+    Preset(
+        key="without_alpha",
+        title="2. Gradient descent, no alpha",
+        settings=Settings("gradient_descent", **ARTICLE, alpha=1.0),
+        outcome="diverges",
+        lesson="The full gradient overshoots so far that each step lands further away: "
+        "the error explodes.",
+    ),
+    Preset(
+        key="with_alpha",
+        title="3. Gradient descent, alpha 0.1",
+        settings=Settings("gradient_descent", **ARTICLE, alpha=0.1),
+        outcome="converges",
+        lesson="Scaling the step by 0.1 tames it: the error falls a hundredfold per step "
+        "and reaches exactly 0.",
+    ),
+)
+
+
+def label(settings: Settings) -> str:
+    """A short name for a run: its method and whatever differs from the article's start."""
+    if settings.method == "up_and_down":
+        name = f"up and down, step {settings.step:g}"
+    else:
+        name = f"gradient descent, alpha {settings.alpha:g}"
+        if settings.exact_derivative:
+            name += ", exact slope"
+    changed = [
+        f"{key} {getattr(settings, key):g}"
+        for key, value in ARTICLE.items()
+        if getattr(settings, key) != value
+    ]
+    return ", ".join([name, *changed])

@@ -1,0 +1,187 @@
+"""Gradient descent for hundreds of alphas at once, vectorised with numpy."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from tinynet.analysis import TOLERANCE, stability
+from tinynet.network import squared_error
+from tinynet.training import Settings
+
+_CHUNK = 128  # iterations simulated between two looks at the history
+_LARGE = 1e150  # a miss beyond this may overflow when squared: look closer
+
+
+@dataclass(frozen=True, eq=False)
+class Sweep:
+    """The outcome of the same run for each alpha in ``alphas``.
+
+    ``final_errors`` is the error logged at the last iteration (NaN where the run
+    diverged), ``diverged_at`` the iteration that overflowed (0 where none did),
+    ``reached_at`` the first iteration whose error is at most ``tolerance`` (0
+    where none is).
+    """
+
+    alphas: np.ndarray
+    final_errors: np.ndarray
+    diverged_at: np.ndarray
+    reached_at: np.ndarray
+    tolerance: float
+    iterations: int
+
+
+def alpha_grid(
+    data: float, alpha: float, exact_derivative: bool = False, count: int = 300
+) -> np.ndarray:
+    """``count`` log-spaced alphas spanning every regime, widened to include ``alpha``.
+
+    From a thousandth of the one-step alpha (barely moving) to three times the
+    stability limit (diverging).
+    """
+    analysis = stability(data, alpha, exact_derivative)
+    if analysis.one_step_alpha is None:
+        low, high = 1e-3, 10.0
+    else:
+        low, high = analysis.one_step_alpha * 1e-3, analysis.max_stable_alpha * 3
+    if alpha > 0:
+        low, high = min(low, alpha / 2), max(high, alpha * 2)
+    return np.geomspace(low, high, count)
+
+
+def sweep(
+    alphas: np.ndarray,
+    *,
+    weight: float,
+    data: float,
+    target: float,
+    iterations: int,
+    exact_derivative: bool = False,
+    tolerance: float = TOLERANCE,
+) -> Sweep:
+    """Run gradient descent for every alpha in ``alphas`` side by side.
+
+    Each column follows exactly the operations of ``tinynet.train``, so every
+    number equals, bit for bit, what the single run with that alpha gives. Bad
+    settings raise ``ValueError`` as ``train`` does.
+    """
+    alphas = np.array(alphas, dtype=np.float64)
+    if alphas.ndim != 1 or not np.all(np.isfinite(alphas)) or np.any(alphas < 0):
+        raise ValueError("alphas must be a one-dimensional list of finite numbers of at least 0")
+    if not np.isfinite(tolerance) or tolerance < 0:
+        raise ValueError(f"tolerance must be a finite number of at least 0, got {tolerance!r}")
+    settings = Settings(
+        "gradient_descent",
+        weight,
+        data,
+        target,
+        iterations,
+        0.05,
+        0.0,
+        exact_derivative,
+    )
+    runs = _Columns(settings, alphas, tolerance)
+    with np.errstate(all="ignore"):
+        while runs.columns.size:
+            runs.advance(min(_CHUNK, settings.iterations - runs.done))
+    return Sweep(
+        alphas,
+        runs.final_errors,
+        runs.diverged_at,
+        runs.reached_at,
+        float(tolerance),
+        settings.iterations,
+    )
+
+
+class _Columns:
+    """The runs still moving, simulated a chunk of iterations at a time.
+
+    A run leaves as soon as its outcome is known: when it overflows, when an
+    update leaves its weight unchanged (every later iteration repeats it), or at
+    the last iteration.
+    """
+
+    def __init__(self, settings: Settings, alphas: np.ndarray, tolerance: float) -> None:
+        self.data = np.float64(settings.data)
+        self.target = np.float64(settings.target)
+        # network.gradient's factor: (prediction - target) * data, or 2 * data * (...).
+        self.scale = np.float64(2 * settings.data) if settings.exact_derivative else self.data
+        self.iterations = settings.iterations
+        self.tolerance = tolerance
+        count = len(alphas)
+        self.final_errors = np.full(count, np.nan)
+        self.diverged_at = np.zeros(count, dtype=np.int64)
+        self.reached_at = np.zeros(count, dtype=np.int64)
+        self.done = 0
+        self.columns = np.arange(count)
+        self._start(np.full(count, settings.weight), alphas)
+
+    def _start(self, weights: np.ndarray, alphas: np.ndarray) -> None:
+        self.alphas = alphas
+        self.weights = np.empty((_CHUNK + 1, len(alphas)))
+        self.weights[0] = weights
+        # The hot loop calls ufuncs on 300 numbers, so their call overhead is the cost:
+        # row views made once, and constants as whole rows, halve it.
+        self.rows = list(self.weights)
+        self.constants = [
+            np.full(len(alphas), value) for value in (self.data, self.target, self.scale)
+        ]
+        self.step = np.empty(len(alphas))
+
+    def advance(self, count: int) -> None:
+        """Simulate ``count`` iterations, then retire the runs whose outcome is known."""
+        (data, target, scale), alphas, step = self.constants, self.alphas, self.step
+        for before, after in zip(self.rows[:count], self.rows[1 : count + 1], strict=True):
+            # weight - alpha * gradient, in train's order of operations, in place.
+            np.multiply(data, before, step)
+            np.subtract(step, target, step)
+            np.multiply(step, scale, step)
+            np.multiply(alphas, step, step)
+            np.subtract(before, step, after)
+        history = self.weights[: count + 1]
+        self._arrivals(history)
+        self._overflows(history)
+        self.done += count
+
+        alive = self.diverged_at[self.columns] == 0
+        finished = alive & ((history[-1] == history[-2]) | (self.done == self.iterations))
+        last_errors = squared_error(self.data * history[-2], self.target)
+        self.final_errors[self.columns[finished]] = last_errors[finished]
+        staying = alive & ~finished
+        if staying.all():
+            self.weights[0] = history[-1]
+        else:
+            self.columns = self.columns[staying]
+            self._start(history[-1, staying], alphas[staying])
+
+    def _arrivals(self, history: np.ndarray) -> None:
+        """Note the first iteration at or below the tolerance, for runs yet to get there."""
+        waiting = np.flatnonzero(
+            (self.reached_at[self.columns] == 0) & (self.diverged_at[self.columns] == 0)
+        )
+        if waiting.size:
+            close = squared_error(self.data * history[:-1, waiting], self.target) <= self.tolerance
+            hit = close.any(axis=0)
+            self.reached_at[self.columns[waiting[hit]]] = (
+                self.done + 1 + close[:, hit].argmax(axis=0)
+            )
+
+    def _overflows(self, history: np.ndarray) -> None:
+        """Mark where runs stopped, by train's rule: their error or next weight overflowed.
+
+        The distance to the best weight shrinks or grows geometrically, so the
+        miss stays small all through the chunk when it is small at both ends;
+        only the other runs are examined row by row.
+        """
+        ends = np.abs(self.data * history[[0, -1]] - self.target).max(axis=0)
+        for index in np.flatnonzero(~(ends < _LARGE)):
+            column = self.columns[index]
+            errors = squared_error(self.data * history[:-1, index], self.target)
+            broken = ~np.isfinite(errors) | ~np.isfinite(history[1:, index])
+            if broken.any():
+                stop = self.done + 1 + int(broken.argmax())
+                self.diverged_at[column] = stop
+                if self.reached_at[column] >= stop:
+                    self.reached_at[column] = 0

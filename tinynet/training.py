@@ -1,0 +1,240 @@
+"""Training the one-weight network, with the article's numbers to the last bit."""
+
+from __future__ import annotations
+
+import math
+import numbers
+from array import array
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from tinynet.console import log_line
+from tinynet.network import gradient, predict, squared_error
+
+METHODS = ("up_and_down", "gradient_descent")
+MAX_ITERATIONS = 1_000_000
+
+
+def checked_number(
+    name: str, value: object, low: float = -math.inf, *, above: bool = False
+) -> float:
+    """``value`` as a float, or a ValueError that names the setting and its range."""
+    if above:
+        allowed = f"a finite number greater than {low:g}"
+    elif low > -math.inf:
+        allowed = f"a finite number of at least {low:g}"
+    else:
+        allowed = "a finite number"
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise ValueError(f"{name} must be {allowed}, got {value!r}")
+    try:
+        number = float(value)
+    except OverflowError:
+        number = math.inf
+    if not math.isfinite(number) or number < low or (above and number == low):
+        raise ValueError(f"{name} must be {allowed}, got {value!r}")
+    return number
+
+
+def checked_iterations(value: object) -> int:
+    allowed = f"a whole number from 1 to {MAX_ITERATIONS:,}"
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise ValueError(f"iterations must be {allowed}, got {value!r}")
+    if not 1 <= value <= MAX_ITERATIONS:
+        raise ValueError(f"iterations must be {allowed}, got {value!r}")
+    return int(value)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """One experiment: the method and every number it starts from.
+
+    Building one checks every setting and raises ``ValueError`` naming the
+    first bad one and its allowed range.
+    """
+
+    method: str
+    weight: float
+    data: float
+    target: float
+    iterations: int
+    step: float = 0.05
+    alpha: float = 0.1
+    exact_derivative: bool = False
+
+    def __post_init__(self) -> None:
+        if self.method not in METHODS:
+            raise ValueError(
+                f"method must be 'up_and_down' or 'gradient_descent', got {self.method!r}"
+            )
+        checked = {
+            "weight": checked_number("weight", self.weight),
+            "data": checked_number("data", self.data),
+            "target": checked_number("target", self.target),
+            "iterations": checked_iterations(self.iterations),
+            "step": checked_number("step", self.step, 0, above=True),
+            "alpha": checked_number("alpha", self.alpha, 0),
+        }
+        if not isinstance(self.exact_derivative, bool):
+            raise ValueError(
+                f"exact_derivative must be True or False, got {self.exact_derivative!r}"
+            )
+        for name, value in checked.items():
+            object.__setattr__(self, name, value)
+
+
+@dataclass(frozen=True, eq=False)
+class Run:
+    """The history of one training run, one entry per iteration.
+
+    Entry ``i`` is iteration ``i + 1``: the weight it started from, the prediction
+    and error computed from that weight (what the article logs), and the update
+    then applied to the weight. ``final_weight`` is the weight after the last
+    update. A run that overflowed keeps only its finite iterations and has
+    ``diverged`` set.
+    """
+
+    settings: Settings
+    weights: np.ndarray
+    predictions: np.ndarray
+    errors: np.ndarray
+    updates: np.ndarray
+    final_weight: float
+    diverged: bool
+    iterations: np.ndarray = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "iterations", np.arange(1, len(self.weights) + 1))
+        for name in ("weights", "predictions", "errors", "updates", "iterations"):
+            getattr(self, name).flags.writeable = False
+
+    @property
+    def diverged_at(self) -> int | None:
+        """The iteration whose numbers overflowed, or None if the run stayed finite."""
+        return len(self.weights) + 1 if self.diverged else None
+
+    def to_csv(self) -> str:
+        """The history as CSV, with every number written so that it reads back exactly."""
+        rows = zip(
+            self.iterations.tolist(),
+            self.weights.tolist(),
+            self.predictions.tolist(),
+            self.errors.tolist(),
+            self.updates.tolist(),
+            strict=True,
+        )
+        lines = ["iteration,weight,prediction,error,update"]
+        lines += [",".join(map(repr, row)) for row in rows]
+        return "\n".join(lines) + "\n"
+
+    def log_lines(self) -> list[str]:
+        """The article's console output for this run, character for character."""
+        return [
+            log_line(iteration, error, prediction)
+            for iteration, error, prediction in zip(
+                self.iterations.tolist(),
+                self.errors.tolist(),
+                self.predictions.tolist(),
+                strict=True,
+            )
+        ]
+
+
+def up_and_down_update(settings: Settings) -> Callable[[float], float]:
+    """Up and down: step towards whichever side has the smaller error.
+
+    ``update = +step if error(weight + step) < error(weight - step) else -step``;
+    the comparison is strict, so a tie steps down, as in the article.
+    """
+    data, target, step = settings.data, settings.target, settings.step
+
+    def update(weight: float) -> float:
+        up_error = squared_error(predict(data, weight + step), target)
+        down_error = squared_error(predict(data, weight - step), target)
+        return step if up_error < down_error else -step
+
+    return update
+
+
+def gradient_descent_update(settings: Settings) -> Callable[[float], float]:
+    """Gradient descent: ``update = -alpha * gradient``.
+
+    With the article's halved gradient that is ``-alpha * data * (prediction - target)``;
+    alpha = 1 is the article's run without a learning rate.
+    """
+    data, target, alpha, exact = (
+        settings.data,
+        settings.target,
+        settings.alpha,
+        settings.exact_derivative,
+    )
+
+    def update(weight: float) -> float:
+        return -(alpha * gradient(data, weight, target, exact))
+
+    return update
+
+
+UPDATES = {"up_and_down": up_and_down_update, "gradient_descent": gradient_descent_update}
+
+
+def train(
+    method: str,
+    *,
+    weight: float,
+    data: float,
+    target: float,
+    iterations: int,
+    step: float = 0.05,
+    alpha: float = 0.1,
+    exact_derivative: bool = False,
+) -> Run:
+    """Train the one-weight network and return its whole history.
+
+    ``method`` is ``"up_and_down"`` (step by ``step`` towards the smaller error)
+    or ``"gradient_descent"`` (``weight -= alpha * gradient``; ``alpha=1`` is the
+    article's run without a learning rate). ``exact_derivative=True`` uses the
+    true derivative ``2 * data * (prediction - target)`` instead of the article's
+    half of it. Every number equals what the article's JavaScript computes for
+    the same settings. Bad settings raise ``ValueError``; overflow ends the run
+    with ``diverged=True``.
+    """
+    settings = Settings(method, weight, data, target, iterations, step, alpha, exact_derivative)
+    weights: array = array("d")
+    updates: array = array("d")
+    update_for = UPDATES[settings.method](settings)
+    weight = settings.weight
+    for _ in range(settings.iterations):
+        update = update_for(weight)
+        next_weight = weight + update  # weight + (-x) is bit for bit weight - x
+        if not math.isfinite(next_weight):
+            break
+        weights.append(weight)
+        updates.append(update)
+        weight = next_weight
+    final_weight = weight
+    stopped_early = len(weights) < settings.iterations
+
+    weight_history = np.frombuffer(weights, dtype=np.float64)
+    with np.errstate(over="ignore", invalid="ignore"):
+        predictions = predict(settings.data, weight_history)
+        errors = squared_error(predictions, settings.target)
+    overflowed = ~np.isfinite(errors)
+    if overflowed.any():
+        # The error at this weight no longer fits in a double: stop before it.
+        last = int(overflowed.argmax())
+        final_weight = float(weight_history[last])
+        stopped_early = True
+    else:
+        last = len(weight_history)
+    return Run(
+        settings=settings,
+        weights=weight_history[:last],
+        predictions=predictions[:last],
+        errors=errors[:last],
+        updates=np.frombuffer(updates, dtype=np.float64)[:last],
+        final_weight=final_weight,
+        diverged=stopped_early,
+    )

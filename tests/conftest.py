@@ -9,6 +9,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -97,33 +98,35 @@ def wait_healthy(url: str, process: subprocess.Popen, seconds: float = 60) -> No
 def streamlit_server(python: str = sys.executable, script: Path = ROOT / "app.py") -> Iterator[str]:
     """``streamlit run`` on a free loopback port; stopped when the block ends."""
     port = free_port()
-    process = subprocess.Popen(
-        [
-            python,
-            "-m",
-            "streamlit",
-            "run",
-            str(script),
-            "--server.address=127.0.0.1",
-            f"--server.port={port}",
-            "--server.headless=true",
-            "--browser.gatherUsageStats=false",
-        ],
-        cwd=script.parent,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    command = [
+        python,
+        "-m",
+        "streamlit",
+        "run",
+        str(script),
+        "--server.address=127.0.0.1",
+        f"--server.port={port}",
+        "--server.headless=true",
+        "--browser.gatherUsageStats=false",
+    ]
     url = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(url, process)
-        yield url
-    finally:
-        process.terminate()
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(command, cwd=script.parent, stdout=log, stderr=subprocess.STDOUT)
         try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+            try:
+                wait_healthy(url, process)
+            except RuntimeError as error:
+                log.seek(0)
+                output = log.read().decode(errors="replace")
+                raise RuntimeError(f"{error}; its output:\n{output}") from None
+            yield url
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
 @pytest.fixture(scope="session")

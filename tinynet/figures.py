@@ -50,13 +50,19 @@ def thin(count: int, values: np.ndarray | None = None, budget: int = MAX_POINTS)
 
 
 def _layout(x_title: str, y_title: str, font_size: int) -> dict:
-    """The look every figure shares; the legend sits on top and makes its own room."""
+    """The look every figure shares; the legend sits on top and makes its own room.
+
+    Every text size is set outright: a theme's template would otherwise override
+    the legend's and the axes' sizes, and presenter mode could not enlarge them.
+    """
+    font = {"size": font_size}
     return {
-        "font": {"size": font_size},
-        "xaxis": {"title": {"text": x_title}},
-        "yaxis": {"title": {"text": y_title}},
+        "font": font,
+        "xaxis": {"title": {"text": x_title, "font": font}, "tickfont": font},
+        "yaxis": {"title": {"text": y_title, "font": font}, "tickfont": font},
         "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
-        "legend": {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
+        "legend": {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom", "font": font},
+        "hoverlabel": {"font": font},
         "hovermode": "closest",
     }
 
@@ -437,7 +443,11 @@ def sweep_figure(
     layout = _layout("alpha (log scale)", "error", font_size)
     layout["xaxis"].update({"type": "log", "exponentformat": "power", "anchor": "y2"})
     layout["yaxis"].update({"type": "log", "domain": [0.42, 1.0], "exponentformat": "power"})
-    layout["yaxis2"] = {"title": {"text": "iterations"}, "type": "log", "domain": [0.0, 0.3]}
+    layout["yaxis2"] = {
+        **layout["yaxis"],
+        "title": {"text": "iterations", "font": {"size": font_size}},
+    }
+    layout["yaxis2"].update({"domain": [0.0, 0.3], "exponentformat": "none"})
     layout["shapes"], layout["annotations"] = shapes, annotations
     return go.Figure({"data": traces, "layout": layout})
 

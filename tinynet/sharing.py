@@ -128,6 +128,8 @@ def to_query(values: Mapping[str, object]) -> dict[str, str]:
     query = {}
     for key, field in FIELDS.items():
         value = values.get(key, field.default)
+        if field.kind is list:
+            value = tuple(value)
         if value == field.default and type(value) is type(field.default):
             continue
         if field.kind is bool:

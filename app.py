@@ -1,0 +1,577 @@
+"""tinynet's dashboard: watch a one-weight network learn, and see why alpha matters."""
+
+from __future__ import annotations
+
+import dataclasses
+import string
+from urllib.parse import urlencode
+
+import pandas as pd
+import streamlit as st
+
+import tinynet
+from tinynet import figures
+from tinynet.analysis import Stability, stability, up_and_down_limit, verdict
+from tinynet.explain import worked_step
+from tinynet.presets import PRESETS, label
+from tinynet.sharing import CONTROLS, FIELDS, parse_query, python_code, settings_from, to_query
+from tinynet.sweep import alpha_grid, sweep
+
+METHOD_NAMES = {"up_and_down": "Up and down", "gradient_descent": "Gradient descent"}
+REGIME_BADGES = {
+    "stalls": ("stalls", "gray", ":material/pause_circle:"),
+    "converges": ("converges", "green", ":material/check_circle:"),
+    "one_step": ("lands in one step", "green", ":material/target:"),
+    "oscillates_converges": ("zig-zags in", "orange", ":material/swap_horiz:"),
+    "oscillates_forever": ("bounces for ever", "orange", ":material/sync:"),
+    "diverges": ("diverges", "red", ":material/warning:"),
+}
+VERDICT_BOXES = {
+    "converged": st.success,
+    "bouncing": st.info,
+    "still_moving": st.info,
+    "stalled": st.warning,
+    "diverged": st.error,
+}
+GUESSES = {
+    "converges": "It settles on the answer",
+    "bounces": "It hops around the answer for ever",
+    "diverges": "It blows up",
+    "stalls": "It does not get anywhere",
+}
+MAX_PINS = 6
+PAGE_STYLE = """<style>
+html { font-size: SIZEpx; }
+[data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }
+</style>"""
+CHART_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
+
+
+# Cached work. Runs and tables are cached by their settings; each chart is drawn inside
+# a cached function, so that a rerun with the same settings replays the finished chart
+# instead of building and serialising the figure again.
+@st.cache_data(max_entries=256)
+def trained(
+    method: str,
+    weight: float,
+    data: float,
+    target: float,
+    iterations: int,
+    step: float,
+    alpha: float,
+    exact: bool,
+) -> tinynet.Run:
+    return tinynet.train(
+        method,
+        weight=weight,
+        data=data,
+        target=target,
+        iterations=iterations,
+        step=step,
+        alpha=alpha,
+        exact_derivative=exact,
+    )
+
+
+def run_of(settings: tinynet.Settings) -> tinynet.Run:
+    return trained(*dataclasses.astuple(settings))
+
+
+def chart(figure: object, key: str) -> None:
+    st.plotly_chart(figure, width="stretch", key=key, config=CHART_CONFIG)
+
+
+@st.cache_data(max_entries=64)
+def draw_learning(runs: tuple[tinynet.Settings, ...], labels: tuple[str, ...], font: int) -> None:
+    """The error and prediction charts of several runs, side by side."""
+    history = [run_of(settings) for settings in runs]
+    clip = len(runs) > 1
+    left, right = st.columns(2)
+    with left:
+        st.markdown("**Error per iteration**")
+        chart(figures.error_figure(history, labels, font), f"error_{labels[0]}")
+    with right:
+        st.markdown("**Prediction per iteration**")
+        chart(figures.prediction_figure(history, labels, font, clip), f"prediction_{labels[0]}")
+
+
+@st.cache_data(max_entries=64)
+def draw_error_curve(settings: tinynet.Settings, at: int, font: int) -> None:
+    st.markdown("**The error for every weight, and the tangent where the run stands**")
+    chart(figures.error_curve_figure(run_of(settings), at, font), "curve")
+
+
+@st.cache_data(max_entries=64)
+def draw_sweep(settings: tinynet.Settings, font: int) -> None:
+    alphas = alpha_grid(settings.data, settings.alpha, settings.exact_derivative)
+    result = sweep(
+        alphas,
+        weight=settings.weight,
+        data=settings.data,
+        target=settings.target,
+        iterations=settings.iterations,
+        exact_derivative=settings.exact_derivative,
+    )
+    analysis = stability(settings.data, settings.alpha, settings.exact_derivative)
+    st.markdown(f"**{len(alphas)} alphas, {settings.iterations} iterations each**")
+    chart(figures.sweep_figure(result, settings.alpha, analysis, font), "sweep")
+
+
+@st.cache_data(max_entries=32)
+def log_table(settings: tinynet.Settings) -> pd.DataFrame:
+    """The history, every number written as JavaScript prints it: exact, as in the console."""
+    run = run_of(settings)
+    table: dict[str, object] = {"iteration": run.iterations}
+    for name in ("weights", "predictions", "errors", "updates"):
+        numbers = getattr(run, name).tolist()
+        table[name.removesuffix("s")] = [tinynet.js_number(number) for number in numbers]
+    return pd.DataFrame(table)
+
+
+@st.cache_data(max_entries=32)
+def console_text(settings: tinynet.Settings, shown: int = 500) -> str:
+    """The console lines; for a very long run the middle is left to the CSV."""
+    lines = run_of(settings).log_lines()
+    if len(lines) > 2 * shown:
+        skipped = f"… {len(lines) - 2 * shown:,} more lines: the CSV has every iteration …"
+        lines = [*lines[:shown], skipped, *lines[-shown:]]
+    return "\n".join(lines)
+
+
+@st.cache_data(max_entries=32)
+def csv_text(settings: tinynet.Settings) -> str:
+    return run_of(settings).to_csv()
+
+
+# Settings: read from the link once per session, held in the widgets' session state,
+# written back to the link at the end of every run.
+def read_link() -> None:
+    """On a session's first run, take the settings from the URL and note what was ignored."""
+    if "link_read" in st.session_state:
+        return
+    values, problems = parse_query({key: st.query_params.get_all(key) for key in st.query_params})
+    for key, field in FIELDS.items():
+        st.session_state[key] = values.get(key, field.default)
+    st.session_state.link_problems = problems
+    st.session_state.pins = ()
+    st.session_state.link_read = True
+
+
+def apply(settings: tinynet.Settings) -> None:
+    """Load ``settings`` into the controls (a callback: it runs before the widgets)."""
+    for key in CONTROLS:
+        st.session_state[key] = getattr(settings, "exact_derivative" if key == "exact" else key)
+    st.session_state.at = 1
+
+
+def current_values() -> dict[str, object]:
+    return {key: st.session_state[key] for key in FIELDS}
+
+
+def share_link(values: dict[str, object]) -> str:
+    base = (st.context.url or "").split("?")[0]
+    query = urlencode(to_query(values))
+    return f"{base}?{query}" if query else base
+
+
+def escape_markdown(text: str) -> str:
+    """``text`` shown literally: every ASCII punctuation mark escaped for Markdown."""
+    return "".join(f"\\{char}" if char in string.punctuation else char for char in text)
+
+
+def number_setting(key: str, name: str, help_text: str, step: float, **options: object) -> None:
+    """A number input for one of ``FIELDS``, within its allowed range."""
+    field = FIELDS[key]
+    options = {"min_value": field.low, "max_value": field.high, **options}
+    st.number_input(name, step=step, key=key, help=help_text, **options)
+
+
+def stability_badge(analysis: Stability) -> None:
+    """The regime of the chosen alpha, in words, before anything runs."""
+    text, colour, icon = REGIME_BADGES[analysis.regime]
+    st.badge(f"This alpha {text}", color=colour, icon=icon)
+    factor = analysis.factor
+    if analysis.regime == "stalls":
+        st.caption("alpha × data² is 0: no step moves the weight.")
+        return
+    if analysis.regime == "one_step":
+        st.caption("One step lands exactly on the answer.")
+    elif factor > 0:
+        st.caption(f"Each step keeps {factor:.3g} of the distance to the answer.")
+    else:
+        st.caption(
+            f"Each step jumps past the answer and lands {abs(factor):.3g}× as far away "
+            "on the other side."
+        )
+    st.caption(
+        f"Converges while alpha < {analysis.max_stable_alpha:.4g}; "
+        f"alpha = {analysis.one_step_alpha:.4g} lands in one step."
+    )
+
+
+def bounce_note(settings: tinynet.Settings) -> None:
+    """Where up and down will end, before anything runs."""
+    bounce = up_and_down_limit(settings.weight, settings.data, settings.target, settings.step)
+    if bounce is None:
+        st.caption("With data 0 every weight has the same error: it can only walk down.")
+    else:
+        st.caption(
+            f"Ends hopping between {bounce.low:.6g} and {bounce.high:.6g} from about iteration "
+            f"{bounce.reached_at}; its error cannot go below {bounce.error_floor:.3g}."
+        )
+
+
+def headline(column: object, name: str, value: float, when: str) -> None:
+    """A headline number, short enough for a phone; its exact value is in the help."""
+    column.metric(name, f"{value:.4g}", help=f"{when} Exactly {tinynet.js_number(value)}.")
+
+
+def pin() -> None:
+    current = settings_from(current_values())
+    pins = [pinned for pinned in st.session_state.pins if pinned != current]
+    st.session_state.pins = (*pins[-(MAX_PINS - 1) :], current)
+
+
+def clear_pins() -> None:
+    st.session_state.pins = ()
+
+
+def reveal(preset_key: str) -> None:
+    """Keep the student's guess, then load the experiment so its run is on screen."""
+    st.session_state.quiz_answer = {
+        "preset": preset_key,
+        "guess": st.session_state.quiz_guess,
+        "weight": st.session_state.quiz_weight,
+    }
+    apply(next(preset.settings for preset in PRESETS if preset.key == preset_key))
+
+
+def show_answer(answer: dict[str, object]) -> None:
+    preset = next(preset for preset in PRESETS if preset.key == answer["preset"])
+    run = run_of(preset.settings)
+    truth = GUESSES[preset.outcome].lower()
+    if answer["guess"] == preset.outcome:
+        st.success(f"**Right: {truth}.** {preset.lesson}")
+    else:
+        st.error(
+            f"**Not quite: {truth}**, rather than {GUESSES[answer['guess']].lower()}. "
+            + preset.lesson
+        )
+    st.caption(f"{verdict(run).reason} The charts now show this experiment.")
+    guess, actual = answer["weight"], float(run.weights[1])
+    if guess is not None:
+        close = abs(guess - actual) <= 1e-6 * max(1.0, abs(actual))
+        st.markdown(
+            f"**{'Spot on' if close else 'Not this time'}:** after one update the weight is "
+            f"{actual:.10g} (you said {guess:g})."
+        )
+
+
+read_link()
+st.set_page_config(
+    page_title="tinynet: gradient descent lab",
+    page_icon="🎯",
+    layout="wide",
+    initial_sidebar_state="collapsed" if st.session_state.presenter else "auto",
+)
+st.html(PAGE_STYLE.replace("SIZE", "22" if st.session_state.presenter else "16"))
+for key in FIELDS:  # keeps a hidden control's value while its widget is not drawn
+    st.session_state[key] = st.session_state[key]
+hidden = set(st.session_state.hide)
+
+with st.sidebar:
+    st.header("Settings")
+    st.caption("The article's experiments, in one click:")
+    for preset in PRESETS:
+        st.button(
+            preset.title,
+            key=f"preset_{preset.key}",
+            help=preset.lesson,
+            on_click=apply,
+            args=(preset.settings,),
+            width="stretch",
+        )
+    if "method" not in hidden:
+        st.radio(
+            "Method",
+            tuple(METHOD_NAMES),
+            format_func=METHOD_NAMES.get,
+            key="method",
+            help="Up and down tries a fixed step both ways; gradient descent follows the slope.",
+        )
+    gradient_descent = st.session_state.method == "gradient_descent"
+    if "step" not in hidden and not gradient_descent:
+        number_setting(
+            "step", "Step size", "How far each move of up and down goes.", 0.01, format="%g"
+        )
+    if "alpha" not in hidden and gradient_descent:
+        number_setting(
+            "alpha",
+            "Alpha (learning rate)",
+            "Scales every gradient step. alpha = 1 is the article's run without a learning rate.",
+            0.01,
+            format="%g",
+        )
+    if "exact" not in hidden and gradient_descent:
+        st.toggle(
+            "Exact derivative",
+            key="exact",
+            help="Use the true slope 2·data·(prediction − target), not the article's half of it.",
+        )
+    settings = settings_from(current_values())  # the widgets' latest values, before the run
+    analysis = stability(settings.data, settings.alpha, settings.exact_derivative)
+    if gradient_descent:
+        stability_badge(analysis)
+    else:
+        bounce_note(settings)
+    if "weight" not in hidden:
+        number_setting(
+            "weight", "Initial weight", "The weight the network starts from.", 0.1, format="%g"
+        )
+    if "data" not in hidden:
+        number_setting(
+            "data",
+            "Data (today's count)",
+            "The input: today's number of patients.",
+            1.0,
+            format="%g",
+        )
+    if "target" not in hidden:
+        number_setting(
+            "target",
+            "Target (tomorrow's count)",
+            "The true answer the prediction should hit.",
+            1.0,
+            format="%g",
+        )
+    if "iterations" not in hidden:
+        number_setting(
+            "iterations", "Iterations", "How many times to predict, measure and update.", 1
+        )
+    if hidden:
+        st.caption("Some controls are hidden for this lesson.")
+
+with st.sidebar, st.expander("Teacher tools"):
+    st.toggle("Presenter mode", key="presenter", help="Larger type and charts for a projector.")
+    st.multiselect(
+        "Hide controls from students",
+        CONTROLS,
+        key="hide",
+        help="Hidden controls keep their values; the link carries both.",
+    )
+    st.caption("The address bar always holds the settings. This link opens this exact set-up:")
+    st.code(share_link(current_values()), language=None, wrap_lines=True)
+
+run = run_of(settings)
+font = 20 if st.session_state.presenter else 14
+
+st.title("How a one-weight network learns")
+st.caption(
+    "The network predicts tomorrow's patients as `data × weight` and scores itself with the "
+    "squared "
+    "error `(prediction − target)²`. Training means changing the weight until that error is small."
+)
+if st.session_state.link_problems:
+    ignored = escape_markdown("; ".join(st.session_state.link_problems))
+    st.warning(f"Part of the link was ignored, so defaults stand in for it: {ignored}.")
+    st.session_state.link_problems = []
+
+judgement = verdict(run)
+VERDICT_BOXES[judgement.kind](f"**{judgement.headline}.** {judgement.reason}")
+final, prediction, error, best = st.columns(4)
+count = len(run.errors)
+headline(final, "Final weight", run.final_weight, f"The weight after the last of {count} updates.")
+if count:
+    headline(prediction, "Prediction", run.predictions[-1], f"Logged at iteration {count}.")
+    headline(error, "Error", run.errors[-1], f"Logged at iteration {count}.")
+best.metric(
+    "Best weight",
+    f"{settings.target / settings.data:.4g}" if settings.data else "none",
+    help="target ÷ data: the weight whose prediction hits the target exactly.",
+)
+
+learning, curve, every_alpha, compare, log, quiz, code = st.tabs(
+    ["Learning", "Error curve", "Every alpha", "Compare methods", "Iteration log", "Quiz", "Code"]
+)
+
+with learning:
+    pins = tuple(pinned for pinned in st.session_state.pins if pinned != settings)
+    draw_learning((settings, *pins), ("this run", *(label(pinned) for pinned in pins)), font)
+    st.caption(
+        "Left: the error the network made at each iteration. Right: what it predicted, against the "
+        "target it should hit. Pin a run to keep it on both charts while you change the settings."
+    )
+    pin_column, clear_column = st.columns(2)
+    pin_column.button("Pin this run", icon=":material/push_pin:", on_click=pin, width="stretch")
+    clear_column.button(
+        "Clear pinned runs",
+        on_click=clear_pins,
+        disabled=not st.session_state.pins,
+        width="stretch",
+    )
+    with st.expander("How this method learns", expanded=True):
+        if not gradient_descent:
+            st.markdown(
+                "**Up and down** is a guessing game. Each iteration it tries the weight one step "
+                "higher and one step lower, and keeps whichever gives the smaller error (on a tie "
+                "it "
+                "goes down). It needs no slope, but its step never shrinks either, so it ends up "
+                "hopping back and forth across the answer."
+            )
+            st.latex(
+                r"w \leftarrow \begin{cases} w + \text{step} & \text{if } "
+                r"\text{error}(w + \text{step}) < \text{error}(w - \text{step}) \\ "
+                r"w - \text{step} & \text{otherwise} \end{cases}"
+            )
+        else:
+            st.markdown(
+                "**Gradient descent** asks the error which way is downhill. The gradient says how "
+                "fast the error grows as the weight grows; stepping against it lowers the error. "
+                "Alpha scales the step: too small and learning crawls, too big and each step jumps "
+                "past the answer and lands further away than it started."
+            )
+            double = r"2 \cdot " if settings.exact_derivative else ""
+            st.latex(
+                rf"w \leftarrow w - \alpha \cdot {double}\text{{data}} \cdot "
+                r"(\text{data} \cdot w - \text{target})"
+            )
+            if settings.exact_derivative:
+                st.caption(
+                    "The exact slope is twice the article's, so the same alpha moves twice as far."
+                )
+            else:
+                st.caption(
+                    "As in the article, this drops the factor 2 of the true slope "
+                    "2·data·(data·w − target): it only rescales alpha."
+                )
+
+with curve:
+    if count == 0:
+        st.info("The very first error overflowed, so there is no iteration to show.")
+    else:
+        st.session_state.at = min(st.session_state.at, count)
+        if count > 1:
+            number_setting(
+                "at",
+                "Iteration to inspect",
+                "The iteration drawn on the curve and worked out below; ▶ on the chart plays all.",
+                1,
+                max_value=count,
+            )
+        at = st.session_state.at
+        draw_error_curve(settings, at, font)
+        st.caption(
+            "The grey parabola is the error for every possible weight; its lowest point (the star) "
+            "is the answer, target ÷ data. Blue dots are the weights the run visited. The orange "
+            "tangent touches the curve at the current weight with the true slope "
+            "2·data·(prediction − target); the green arrow is the step to the next weight. Press ▶ "
+            "or drag the slider under the chart to move through the iterations."
+        )
+        st.subheader(f"Iteration {at}, worked out")
+        st.latex(worked_step(run, at))
+        if gradient_descent:
+            tangent = tinynet.slope(settings.data, float(run.weights[at - 1]), settings.target)
+            if settings.exact_derivative:
+                st.caption(
+                    f"The exact derivative is the tangent's own slope ({tangent:.6g}). With the "
+                    f"article's half-size gradient the same alpha moves half as far: alpha "
+                    f"{settings.alpha:g} here does what alpha {2 * settings.alpha:g} does there."
+                )
+            else:
+                st.caption(
+                    f"The tangent's slope here is {tangent:.6g}, twice the gradient above. "
+                    "Switch on "
+                    f"the exact derivative and the same alpha moves twice as far, as if alpha were "
+                    f"{2 * settings.alpha:g} here."
+                )
+
+with every_alpha:
+    if settings.data == 0:
+        st.info("With data 0 the error does not depend on the weight, so every alpha stalls.")
+    else:
+        draw_sweep(settings, font)
+        st.caption(
+            f"Each point is a whole gradient-descent run of {settings.iterations} iterations from "
+            "this weight, data and target, with its own alpha. Top: the error at the last "
+            "iteration. Bottom: how many iterations it took to bring the error under the "
+            "tolerance. Small alphas crawl, alphas past the limit blow up; the sweet spot is "
+            "between."
+        )
+
+with compare:
+    draw_learning(
+        tuple(preset.settings for preset in PRESETS),
+        tuple(preset.title for preset in PRESETS),
+        font,
+    )
+    st.caption(
+        "The article's three experiments on the same axes: up and down creeps in and then hops "
+        "around the answer, gradient descent without alpha explodes, and with alpha 0.1 it homes "
+        "in "
+        "within a few iterations."
+    )
+
+with log:
+    table = log_table(settings)
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        height=min(38 + 35 * len(table), 420),
+        column_config={"iteration": st.column_config.NumberColumn(format="plain")},
+    )
+    st.download_button(
+        "Download the log as CSV",
+        data=lambda: csv_text(settings),
+        file_name=f"tinynet-{settings.method}.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        on_click="ignore",
+    )
+    st.caption(
+        "The article prints its progress with JavaScript's console.log; these are the same lines, "
+        "number for number, to lay beside it."
+    )
+    st.code(console_text(settings), language=None)
+
+with quiz:
+    st.markdown("**Predict, then reveal.** Pick an experiment, guess what it will do, then run it.")
+    titles = {preset.key: preset.title for preset in PRESETS}
+    choice = st.selectbox("Experiment", tuple(titles), format_func=titles.get, key="quiz_preset")
+    chosen = next(preset for preset in PRESETS if preset.key == choice).settings
+    st.caption(
+        f"Starts at weight {chosen.weight:g} with data {chosen.data:g} and target "
+        f"{chosen.target:g}; "
+        f"{label(chosen)}; {chosen.iterations} iterations."
+    )
+    st.radio(
+        "What will the weight do?",
+        tuple(GUESSES),
+        format_func=GUESSES.get,
+        index=None,
+        key="quiz_guess",
+    )
+    st.number_input(
+        "Bonus: the weight after the first update (optional)",
+        value=None,
+        format="%g",
+        key="quiz_weight",
+    )
+    st.button(
+        "Reveal",
+        on_click=reveal,
+        args=(choice,),
+        disabled=st.session_state.quiz_guess is None,
+        type="primary",
+    )
+    if "quiz_answer" in st.session_state:
+        show_answer(st.session_state.quiz_answer)
+
+with code:
+    st.markdown("These lines reproduce the current run with `tinynet`, in a notebook or a script:")
+    st.code(python_code(settings), language="python")
+    st.caption("Run them from the project folder, or anywhere after `pip install .` in it.")
+
+query = to_query(current_values())
+if st.query_params.to_dict() != query:
+    st.query_params.from_dict(query)

@@ -1,0 +1,190 @@
+"""End to end in a real headless Chromium against `streamlit run app.py`."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from urllib.parse import parse_qs, urlencode, urlparse
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+PROJECTOR = {"width": 1280, "height": 720}
+PHONE = {"width": 390, "height": 844}
+IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
+
+
+class Visit:
+    """One browser tab on the app, recording what went wrong on the page."""
+
+    def __init__(self, browser: object, url: str, viewport: dict) -> None:
+        self.context = browser.new_context(viewport=viewport)
+        self.page = self.context.new_page()
+        self.problems: list[str] = []
+        self.sent: list[object] = []
+        self.page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
+        self.page.on("dialog", lambda dialog: self.problems.append(f"dialog: {dialog.message}"))
+        self.page.on(
+            "console",
+            lambda message: (
+                message.type == "error" and self.problems.append(f"console: {message.text}")
+            ),
+        )
+        self.page.on(
+            "websocket",
+            lambda socket: socket.on("framesent", lambda frame: self.sent.append(frame)),
+        )
+        self.page.goto(url)
+        self.settle()
+
+    def settle(self) -> None:
+        self.page.wait_for_selector("[data-testid=stPlotlyChart] .main-svg", timeout=60_000)
+        self.page.wait_for_selector(IDLE, timeout=60_000)
+
+    def charts(self) -> object:
+        return self.page.locator("[data-testid=stPlotlyChart]:visible")
+
+    def tab(self, name: str) -> None:
+        self.page.get_by_role("tab", name=name).click()
+        self.page.wait_for_timeout(300)
+
+    def query(self) -> dict[str, str]:
+        return {key: values[-1] for key, values in parse_qs(urlparse(self.page.url).query).items()}
+
+    def type_into(self, label: str, text: str) -> None:
+        box = self.page.get_by_label(label, exact=True)
+        box.fill(text)
+        box.press("Enter")
+
+    def wait_for(self, condition: object, seconds: float = 30) -> None:
+        deadline = time.monotonic() + seconds
+        while not condition():
+            assert time.monotonic() < deadline, "the page did not change in time"
+            self.page.wait_for_timeout(100)
+        self.page.wait_for_selector(IDLE, timeout=60_000)
+
+    def line_path(self, chart: int = 0) -> str:
+        line = self.charts().nth(chart).locator("g.trace.scatter path.js-line").first
+        return line.get_attribute("d")
+
+    def assert_healthy(self) -> None:
+        assert self.page.locator("[data-testid=stException]").count() == 0
+        assert self.problems == []
+
+
+@pytest.fixture
+def visit(browser, app_url) -> Iterator[object]:
+    opened = []
+
+    def open_page(query: dict[str, str] | None = None, viewport: dict = PROJECTOR) -> Visit:
+        url = app_url + ("/?" + urlencode(query) if query else "/")
+        opened.append(Visit(browser, url, viewport))
+        return opened[-1]
+
+    yield open_page
+    for each in opened:
+        each.context.close()
+
+
+def test_the_page_draws_every_chart_without_errors(visit):
+    page = visit()
+    assert page.charts().count() == 2
+    for name in ("Error curve", "Every alpha", "Compare methods"):
+        page.tab(name)
+        for index in range(page.charts().count()):
+            assert page.charts().nth(index).locator("g.trace.scatter").count() >= 1
+    page.assert_healthy()
+
+
+def test_a_changed_control_redraws_the_charts_and_the_link(visit):
+    page = visit()
+    before = page.line_path()
+    page.type_into("Alpha (learning rate)", "0.05")
+    page.wait_for(lambda: page.line_path() != before)
+    assert page.query() == {"alpha": "0.05"}
+    assert "converges" in page.page.get_by_text("This alpha").first.text_content()
+    page.assert_healthy()
+
+
+def test_playing_and_scrubbing_the_iterations_needs_no_server(visit):
+    page = visit({"alpha": "0.03", "iterations": "8"})
+    page.tab("Error curve")
+    chart = page.charts().first
+    label = chart.locator(".slider-container .slider-label").first
+    point = chart.locator("g.trace.scatter").nth(3).locator("path.point")
+    start = point.get_attribute("transform")
+    assert label.text_content() == "iteration 1"
+    messages = len(page.sent)
+    chart.locator(".updatemenu-button").first.click()  # ▶, played to the end: plotly.js
+    # rejects the promise of an interrupted animation, which the page would report.
+    page.wait_for(lambda: label.text_content() == "iteration 8")
+    assert point.get_attribute("transform") != start
+    rail = chart.locator(".slider-rail-touch-rect").first.bounding_box()
+    page.page.mouse.click(rail["x"] + 2, rail["y"] + rail["height"] / 2)
+    page.wait_for(lambda: label.text_content() == "iteration 1")
+    assert point.get_attribute("transform") == start
+    assert len(page.sent) == messages  # nothing went to the server
+    page.assert_healthy()
+
+
+def test_a_link_opens_its_set_up_and_follows_every_change(visit):
+    page = visit({"method": "up_and_down", "step": "0.1", "iterations": "30"})
+    assert page.page.get_by_label("Step size", exact=True).input_value() == "0.1"
+    before = page.line_path()
+    page.type_into("Initial weight", "1")
+    page.wait_for(lambda: page.line_path() != before)
+    assert page.query() == {
+        "method": "up_and_down",
+        "step": "0.1",
+        "iterations": "30",
+        "weight": "1.0",
+    }
+    again = visit(page.query())
+    assert again.page.get_by_label("Initial weight", exact=True).input_value() == "1"
+    assert again.line_path() == page.line_path()
+    again.assert_healthy()
+
+
+def test_a_hostile_link_is_shown_as_text_and_runs_nothing(visit):
+    page = visit(
+        {
+            "alpha": "<script>window.hacked = 1</script>",
+            "weight": "1e400",
+            "zzz": "<img src=x onerror='window.hacked = 2'>",
+            "hide": "**bold**",
+        }
+    )
+    notice = page.page.locator("[data-testid=stAlert]").filter(
+        has_text="Part of the link was ignored"
+    )
+    assert "<script>window.hacked = 1</script>" in notice.text_content()
+    assert "**bold**" in notice.text_content()
+    assert page.page.evaluate("window.hacked") is None
+    assert notice.locator("img, strong, script").count() == 0
+    assert page.page.get_by_label("Alpha (learning rate)", exact=True).input_value() == "0.1"
+    page.assert_healthy()
+
+
+def test_presenter_mode_enlarges_the_page_and_hides_chosen_controls(visit):
+    page = visit({"presenter": "true", "hide": "alpha,exact"})
+    size = page.page.evaluate("getComputedStyle(document.documentElement).fontSize")
+    assert size == "22px"
+    assert page.page.get_by_label("Alpha (learning rate)", exact=True).count() == 0
+    assert page.page.get_by_label("Initial weight", exact=True).count() == 1
+    legend = page.charts().first.locator(".legendtext").first
+    assert (
+        float(legend.evaluate("node => getComputedStyle(node).fontSize").removesuffix("px")) >= 20
+    )
+    page.assert_healthy()
+
+
+def test_a_phone_sees_every_chart_within_its_width(visit):
+    page = visit(viewport=PHONE)
+    assert page.charts().count() == 2
+    width = page.page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"]
+    for index in range(2):
+        box = page.charts().nth(index).bounding_box()
+        assert box["width"] <= PHONE["width"] and box["height"] > 200
+    page.assert_healthy()

@@ -123,7 +123,7 @@ def test_playing_and_scrubbing_the_iterations_needs_no_server(visit):
     rail = chart.locator(".slider-rail-touch-rect").first.bounding_box()
     page.page.mouse.click(rail["x"] + 2, rail["y"] + rail["height"] / 2)
     page.wait_for(lambda: label.text_content() == "iteration 1")
-    assert point.get_attribute("transform") == start
+    page.wait_for(lambda: point.get_attribute("transform") == start, seconds=5)
     assert len(page.sent) == messages  # nothing went to the server
     page.assert_healthy()
 

@@ -45,7 +45,7 @@ def test_error_chart_uses_a_log_axis_and_marks_exact_zeros():
     zeros = _trace(figure, "this run: exactly 0")
     assert list(zeros.x) == list(range(17, 21))
     assert np.all(zeros.y < run.errors[:16].min())
-    assert "exactly 0 from iteration 17" in figure.layout.annotations[0].text
+    assert figure.layout.annotations[0].text == "▼ error exactly 0: a log axis cannot show it"
 
 
 def test_error_chart_stays_linear_when_the_error_barely_changes():
@@ -93,7 +93,7 @@ def test_the_tangent_touches_the_curve_and_the_arrow_reaches_the_next_weight(at)
     curve = [tinynet.squared_error(3.0 * w, 4.0) for w in (weight - h, weight + h)]
     assert (y1 - y0) / (x1 - x0) == pytest.approx((curve[1] - curve[0]) / (2 * h), rel=1e-6)
     assert error == pytest.approx(y0 + (weight - x0) * (y1 - y0) / (x1 - x0))
-    arrow = _trace(figure, "step to the next weight")
+    arrow = _trace(figure, "next step")
     following = run.weights[at] if at < 20 else run.final_weight
     assert list(arrow.x) == [weight, following]
 
@@ -106,7 +106,7 @@ def test_frames_play_every_iteration_of_a_short_run_from_the_chosen_one():
     assert slider.steps[slider.active].label == "5"
     frame = figure.frames[11]
     assert frame.data[0].x[0] == run.weights[11]
-    moving = [figure.data.index(_trace(figure, name)) for name in ("iteration", "tangent", "step")]
+    moving = [figure.data.index(_trace(figure, name)) for name in ("iteration", "tangent", "next")]
     assert list(frame.traces) == moving
     assert figure.layout.updatemenus[0].buttons[0].method == "animate"
 
@@ -123,7 +123,7 @@ def test_the_curve_shows_the_visited_weights_and_the_best_one():
     figure = figures.error_curve_figure(run, 1)
     low, high = figure.layout.xaxis.range
     assert low < run.weights.min() and high > 4 / 3
-    assert _trace(figure, "best weight").x[0] == 4 / 3
+    assert _trace(figure, "best 1.333").x[0] == 4 / 3
 
 
 def test_a_run_with_no_iterations_still_draws_its_curve():
@@ -140,11 +140,7 @@ def test_the_sweep_shades_each_regime_and_marks_the_chosen_alpha():
         (1 / 9, 2 / 9),
         (2 / 9, result.alphas.max()),
     ]
-    assert [text.text for text in figure.layout.annotations][:3] == [
-        "converges",
-        "zig-zags in",
-        "diverges",
-    ]
+    assert [trace.name for trace in figure.data][-3:] == ["converges", "zig-zags in", "diverges"]
     assert any(shape.x0 == 0.1 and shape.line.dash == "dash" for shape in figure.layout.shapes)
     assert _trace(figure, "error exactly 0").y.max() < np.nanmin(_trace(figure, "error at").y)
     assert figure.layout.xaxis.type == "log"

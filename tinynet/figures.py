@@ -25,11 +25,8 @@ BLUE, ORANGE, GREEN, VERMILLION, SKY, PURPLE, GREY = (
     "#7F7F7F",
 )
 PALETTE = (BLUE, VERMILLION, GREEN, PURPLE, ORANGE, SKY)
-REGIME_BANDS = (
-    ("converges", "rgba(0,158,115,0.12)"),
-    ("zig-zags in", "rgba(230,159,0,0.16)"),
-    ("diverges", "rgba(213,94,0,0.14)"),
-)
+REGIME_BANDS = (("converges", "0,158,115"), ("zig-zags in", "230,159,0"), ("diverges", "213,94,0"))
+"""The sweep's shaded regimes and their colours (red, green, blue)."""
 
 
 def thin(count: int, values: np.ndarray | None = None, budget: int = MAX_POINTS) -> np.ndarray:
@@ -116,7 +113,7 @@ def error_figure(runs: Sequence[Run], labels: Sequence[str], font_size: int = 14
     every = np.concatenate([run.errors for run in runs])
     log = _spans_decades(every)
     floor = every[every > 0].min() / 10 if log else 0.0
-    traces, notes = [], []
+    traces, marked = [], False
     for number, (run, label) in enumerate(zip(runs, labels, strict=True)):
         keep = thin(len(run.errors), run.errors)
         shown = run.errors[keep]
@@ -131,7 +128,7 @@ def error_figure(runs: Sequence[Run], labels: Sequence[str], font_size: int = 14
         )
         zero = keep[run.errors[keep] == 0]
         if log and zero.size:
-            notes.append(f"{label}: error exactly 0 from iteration {run.iterations[zero[0]]}")
+            marked = True
             traces.append(
                 {
                     "type": "scatter",
@@ -150,9 +147,8 @@ def error_figure(runs: Sequence[Run], labels: Sequence[str], font_size: int = 14
     layout = _layout("iteration", "error (log scale)" if log else "error", font_size)
     if log:
         layout["yaxis"].update({"type": "log", "exponentformat": "power"})
-    if notes:
-        text = "<br>".join(notes) + "<br>▼ marks them: a log axis cannot show 0"
-        layout["annotations"] = [_note(text, font_size)]
+    if marked:  # the legend names the runs; the note says what ▼ means
+        layout["annotations"] = [_note("▼ error exactly 0: a log axis cannot show it", font_size)]
     return go.Figure({"data": traces, "layout": layout})
 
 
@@ -250,7 +246,7 @@ def error_curve_figure(run: Run, at: int, font_size: int = 14) -> go.Figure:
             "x": run.weights[keep],
             "y": run.errors[keep],
             "mode": "markers",
-            "name": "visited weights",
+            "name": "visited",
             "marker": {"color": SKY, "size": 7, "opacity": 0.8},
             "customdata": run.iterations[keep],
             "hovertemplate": "iteration %{customdata}<br>weight %{x:.6g}<br>error %{y:.6g}"
@@ -264,7 +260,7 @@ def error_curve_figure(run: Run, at: int, font_size: int = 14) -> go.Figure:
                 "x": [best],
                 "y": [0],
                 "mode": "markers",
-                "name": f"best weight {best:.6g}",
+                "name": f"best {best:.4g}",
                 "marker": {"color": GREEN, "size": 14, "symbol": "star"},
                 "hovertemplate": "best weight %{x:.6g}<br>error 0<extra></extra>",
             }
@@ -325,7 +321,7 @@ def _moment(run: Run, index: int, reach: tuple[float, float]) -> list[dict]:
             "x": [weight, following],
             "y": [error, next_error],
             "mode": "lines+markers",
-            "name": "step to the next weight",
+            "name": "next step",
             "line": {"color": GREEN, "width": 2, "dash": "dot"},
             "marker": {"symbol": "arrow", "angleref": "previous", "size": [0, 18], "color": GREEN},
             "hoverinfo": "skip",
@@ -433,8 +429,7 @@ def sweep_figure(
         for (label, colour), start, end in zip(REGIME_BANDS, bounds, bounds[1:], strict=False):
             if end > start:
                 shapes.append(_band(float(start), float(end), colour))
-                middle = (np.log10(start) + np.log10(end)) / 2
-                annotations.append(_label(middle, 0.345, label, font_size))
+                traces.append(_swatch(label, colour))
         for critical in (analysis.one_step_alpha, analysis.max_stable_alpha):
             shapes.append(_vertical(critical, GREY, "dot"))
     if alpha > 0:
@@ -449,7 +444,21 @@ def sweep_figure(
     }
     layout["yaxis2"].update({"domain": [0.0, 0.3], "exponentformat": "none"})
     layout["shapes"], layout["annotations"] = shapes, annotations
+    layout["height"] = 560  # two panels under a legend that may wrap on a phone
     return go.Figure({"data": traces, "layout": layout})
+
+
+def _swatch(label: str, colour: str) -> dict:
+    """A legend entry for a shaded band: labels on the bands would collide on a phone."""
+    return {
+        "type": "scatter",
+        "x": [None],
+        "y": [None],
+        "mode": "markers",
+        "name": label,
+        "marker": {"symbol": "square", "size": 14, "color": f"rgba({colour},0.45)"},
+        "hoverinfo": "skip",
+    }
 
 
 def _band(start: float, end: float, colour: str) -> dict:
@@ -461,7 +470,7 @@ def _band(start: float, end: float, colour: str) -> dict:
         "x1": end,
         "y0": 0,
         "y1": 1,
-        "fillcolor": colour,
+        "fillcolor": f"rgba({colour},0.14)",
         "line": {"width": 0},
         "layer": "below",
     }

@@ -7,6 +7,8 @@ import math
 import sys
 from dataclasses import dataclass
 
+import numpy as np
+
 from tinynet.network import squared_error
 from tinynet.training import Run, checked_number
 
@@ -85,8 +87,9 @@ def up_and_down_limit(weight: float, data: float, target: float, step: float) ->
 
     It walks towards ``target / data`` one step at a time (up while below it,
     down once at or above it, since a tie goes down), so it ends between the two
-    points of its path that bracket the answer. With data 0 every error is equal
-    and it walks down for ever: the result is None.
+    points of its path that bracket the answer. None when there is no such end:
+    with data 0 every error is equal and it walks down for ever, and an answer
+    too far away for a double to count the steps is out of reach.
     """
     weight = checked_number("weight", weight)
     data = checked_number("data", data)
@@ -95,15 +98,20 @@ def up_and_down_limit(weight: float, data: float, target: float, step: float) ->
     if data == 0:
         return None
     best = target / data
+    distance = abs(best - weight) / step
+    if not math.isfinite(distance):
+        return None
     if weight < best:
-        steps = math.ceil((best - weight) / step)
+        steps = max(1, math.ceil(distance))  # at least one step up, even if distance underflowed
         high = weight + steps * step
         low = high - step
     else:
-        steps = math.floor((weight - best) / step) + 1
+        steps = math.floor(distance) + 1
         low = weight - steps * step
         high = low + step
     floor = min(squared_error(data * low, target), squared_error(data * high, target))
+    if not all(map(math.isfinite, (low, high, floor))):
+        return None
     return Bounce(low, high, floor, reached_at=steps)
 
 
@@ -132,11 +140,12 @@ def _diverged(run: Run) -> Verdict:
     if settings.method == "gradient_descent":
         factor = stability(settings.data, settings.alpha, settings.exact_derivative).factor
         if abs(factor) > 1:
+            far = f"{abs(factor):.3g} times as far" if abs(factor) < 1e150 else "vastly further"
             return Verdict(
                 "diverged",
                 headline,
-                f"Each step overshoots the best weight and lands {abs(factor):.3g} times as far "
-                "away on the other side, so the error grows until it no longer fits in a number.",
+                f"Each step overshoots the best weight and lands {far} away on the other side, "
+                "so the error grows until it no longer fits in a number.",
             )
     return Verdict(
         "diverged",
@@ -147,66 +156,110 @@ def _diverged(run: Run) -> Verdict:
 
 def _up_and_down_verdict(run: Run) -> Verdict:
     settings = run.settings
-    bounce = up_and_down_limit(settings.weight, settings.data, settings.target, settings.step)
-    if bounce is None:
+    if settings.data == 0:
         return Verdict(
             "stalled",
             "Stuck: the error ignores the weight",
             "With data 0 every weight gives the same error, so each comparison is a tie "
             "and the weight just keeps stepping down.",
         )
+    if run.final_weight == settings.weight and not np.any(run.weights != settings.weight):
+        return Verdict(
+            "stalled",
+            "Stalled",
+            "The step is too small to change a weight this large: in a 64-bit float "
+            "weight + step is the same number as the weight.",
+        )
+    best = settings.target / settings.data
+    bounce = up_and_down_limit(settings.weight, settings.data, settings.target, settings.step)
     updates = run.updates
-    if len(updates) >= 2 and updates[-1] == -updates[-2]:
+    if bounce is not None and len(updates) >= 2 and updates[-1] == -updates[-2]:
         return Verdict(
             "bouncing",
             "Bouncing around the answer",
             f"The step never shrinks, so it hops between {bounce.low:.6g} and {bounce.high:.6g} "
-            f"across the best weight {settings.target / settings.data:.6g}; "
-            f"its error cannot drop below {bounce.error_floor:.3g}.",
+            f"across the best weight {best:.6g}; its error cannot drop below "
+            f"{bounce.error_floor:.3g}.",
+        )
+    if bounce is None:
+        where = f"{best:.6g}" if math.isfinite(best) else "(too large for a 64-bit float)"
+        return Verdict(
+            "still_moving",
+            "Still moving",
+            f"It walks towards the best weight {where} by {settings.step:g} per iteration, "
+            "but that is too far away to ever get there.",
         )
     return Verdict(
         "still_moving",
         "Still moving",
-        f"It walks towards the best weight {settings.target / settings.data:.6g} by "
-        f"{settings.step:g} per iteration and should reach it around iteration "
-        f"{bounce.reached_at}.",
+        f"It walks towards the best weight {best:.6g} by {settings.step:g} per iteration and "
+        f"should reach it around iteration {bounce.reached_at:,}.",
     )
+
+
+def _steps_between(now: float, goal: float, factor: float) -> str:
+    """How many more iterations take the error from ``now`` to ``goal``, in words.
+
+    The error scales by ``factor ** 2`` per step; worked out with logarithms,
+    which neither overflow nor underflow.
+    """
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        steps = (np.log(goal) - np.log(now)) / (2 * np.log(abs(factor)))
+    if not np.isfinite(steps) or steps < 0 or steps > 1e15:
+        return "an endless number of iterations"
+    return f"about {math.ceil(steps):,} more iterations"
 
 
 def _gradient_descent_verdict(run: Run) -> Verdict:
     settings = run.settings
     analysis = stability(settings.data, settings.alpha, settings.exact_derivative)
+    factor = analysis.factor
     if analysis.regime == "stalls":
         return Verdict(
             "stalled",
             "Stalled",
-            "alpha × data² is 0, so every update is 0 and the weight never moves.",
+            "alpha × data² is 0 (or too small to count), so no update moves the weight.",
+        )
+    if run.errors[0] == 0:
+        return Verdict(
+            "converged",
+            "Converged",
+            "It started on the answer: the error is 0, so is the gradient, and the weight stays.",
+        )
+    if run.errors[0] <= TOLERANCE:
+        return Verdict(
+            "converged",
+            "Converged",
+            f"It started close enough: the error was already below {TOLERANCE:g} at iteration 1.",
         )
     last_error = float(run.errors[-1])
-    at_rest = run.final_weight == run.weights[-1]
-    if last_error <= TOLERANCE or at_rest:
+    iterations = len(run.errors)
+    if abs(factor) < 1e150:
+        scale = f"multiplies the distance to the best weight by {factor:.3g}"
+    else:
+        scale = "throws the weight vastly past the best weight"
+    if last_error <= TOLERANCE or run.final_weight == run.weights[-1]:
         close = run.errors <= TOLERANCE
         if close.any():
-            how = (
-                f"the error was below {TOLERANCE:g} from iteration {int(run.iterations[close][0])}"
-            )
+            first = int(run.iterations[close][0])
+            how = f"the error was below {TOLERANCE:g} from iteration {first}"
         else:
             how = "the weight stopped changing: it is the nearest number to the answer"
         return Verdict(
             "converged",
             "Converged",
-            f"Each step multiplies the distance to the best weight by {analysis.factor:.3g}, "
-            f"so {how}; at iteration {len(run.errors)} it is {last_error:.3g}.",
+            f"Each step {scale}, so {how}; at iteration {iterations} it is {last_error:.3g}.",
         )
     if analysis.regime == "diverges":
-        growth = analysis.factor**2
-        overflow = math.ceil(math.log(sys.float_info.max / last_error) / math.log(growth))
+        measurable = abs(factor) < 1e150
+        far = f"{abs(factor):.3g} times as far" if measurable else "vastly further"
+        growth = f"{factor * factor:.3g}-fold" if measurable else "beyond measure"
+        overflow = _steps_between(last_error, sys.float_info.max, factor)
         return Verdict(
             "diverged",
             "Diverging",
-            f"Each step overshoots and lands {abs(analysis.factor):.3g} times as far away on the "
-            f"other side, so the error grows {growth:.3g}-fold per iteration; it would overflow "
-            f"about {overflow:,} iterations from now.",
+            f"Each step overshoots and lands {far} away on the other side, so the error grows "
+            f"{growth} per iteration; {overflow} would overflow it.",
         )
     if analysis.regime == "oscillates_forever":
         return Verdict(
@@ -215,10 +268,16 @@ def _gradient_descent_verdict(run: Run) -> Verdict:
             "With alpha exactly at the stability limit each step jumps to the mirror image "
             "across the best weight, as far away as before, for ever.",
         )
-    more = math.ceil(math.log(TOLERANCE / last_error) / (2 * math.log(abs(analysis.factor))))
+    if analysis.regime == "one_step":
+        return Verdict(
+            "still_moving",
+            "Still moving",
+            "This alpha lands on the answer in one step, but rounding leaves the weight a hair "
+            "away from it, and each step lands a hair away again.",
+        )
+    more = _steps_between(last_error, TOLERANCE, factor)
     return Verdict(
         "still_moving",
         "Still moving",
-        f"Each step multiplies the distance to the best weight by {analysis.factor:.3g}; "
-        f"about {more:,} more iterations would bring the error below {TOLERANCE:g}.",
+        f"Each step {scale}; {more} would bring the error below {TOLERANCE:g}.",
     )

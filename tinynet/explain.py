@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from tinynet.network import gradient, squared_error
 from tinynet.training import Run
 
@@ -9,6 +11,8 @@ from tinynet.training import Run
 def tex(value: float, bracket: bool = True) -> str:
     """A number for LaTeX: 10 significant digits, powers of ten written out, and a
     negative number in brackets where it follows an operator."""
+    if not math.isfinite(value):  # an error beyond the largest double: JavaScript's Infinity
+        return r"\infty" if value > 0 else r"(-\infty)"
     mantissa, _, power = f"{value:.10g}".partition("e")
     text = mantissa if not power else rf"{mantissa} \times 10^{{{int(power)}}}"
     return f"({text})" if value < 0 and bracket else text

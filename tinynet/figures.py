@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
-from collections.abc import Sequence
+import math
+import sys
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import plotly.graph_objects as go
@@ -27,6 +30,22 @@ BLUE, ORANGE, GREEN, VERMILLION, SKY, PURPLE, GREY = (
 PALETTE = (BLUE, VERMILLION, GREEN, PURPLE, ORANGE, SKY)
 REGIME_BANDS = (("converges", "0,158,115"), ("zig-zags in", "230,159,0"), ("diverges", "213,94,0"))
 """The sweep's shaded regimes and their colours (red, green, blue)."""
+
+
+def _quietly(figure: Callable[..., go.Figure]) -> Callable[..., go.Figure]:
+    """Run a figure function without numpy's overflow warnings.
+
+    Runs span the whole range of doubles, so display arithmetic (a padded range,
+    a distance to the target) may overflow; each function turns such values into
+    gaps or clips them, and the tests check that no infinity reaches the browser.
+    """
+
+    @functools.wraps(figure)
+    def quiet(*args: object, **kwargs: object) -> go.Figure:
+        with np.errstate(over="ignore", invalid="ignore"):
+            return figure(*args, **kwargs)
+
+    return quiet
 
 
 def thin(count: int, values: np.ndarray | None = None, budget: int = MAX_POINTS) -> np.ndarray:
@@ -98,11 +117,28 @@ def _line(x: np.ndarray, y: np.ndarray, label: str, number: int, quantity: str) 
     }
 
 
+def _padded(low: float, high: float, share: float) -> tuple[float, float]:
+    """``[low, high]`` widened by ``share`` of its width on each side, within the doubles.
+
+    Halves before subtracting, so that even the widest range does not overflow.
+    """
+    low, high = float(low), float(high)  # Python floats overflow to inf without a warning
+    pad = (high / 2 - low / 2) * 2 * share or max(abs(low), 1.0) * 0.5
+    return max(low - pad, -sys.float_info.max), min(high + pad, sys.float_info.max)
+
+
+def _floor(positive: np.ndarray) -> float:
+    """Where to mark exact zeros on a log axis: a decade below the smallest error."""
+    smallest = float(positive.min()) if positive.size else 1.0
+    return smallest / 10 if smallest > 1e-300 else smallest
+
+
 def _spans_decades(values: np.ndarray) -> bool:
     positive = values[values > 0]
-    return positive.size > 1 and positive.max() >= 1e3 * positive.min()
+    return positive.size > 1 and positive.max() / 1e3 >= positive.min()
 
 
+@_quietly
 def error_figure(runs: Sequence[Run], labels: Sequence[str], font_size: int = 14) -> go.Figure:
     """The error at each iteration, one line per run (the first is the current one).
 
@@ -112,7 +148,7 @@ def error_figure(runs: Sequence[Run], labels: Sequence[str], font_size: int = 14
     """
     every = np.concatenate([run.errors for run in runs])
     log = _spans_decades(every)
-    floor = every[every > 0].min() / 10 if log else 0.0
+    floor = _floor(every[every > 0])
     traces, marked = [], False
     for number, (run, label) in enumerate(zip(runs, labels, strict=True)):
         keep = thin(len(run.errors), run.errors)
@@ -152,6 +188,7 @@ def error_figure(runs: Sequence[Run], labels: Sequence[str], font_size: int = 14
     return go.Figure({"data": traces, "layout": layout})
 
 
+@_quietly
 def prediction_figure(
     runs: Sequence[Run], labels: Sequence[str], font_size: int = 14, clip: bool = False
 ) -> go.Figure:
@@ -166,9 +203,7 @@ def prediction_figure(
     calm = [target] + [
         value for run, off in zip(runs, wild, strict=True) if not off for value in run.predictions
     ]
-    low, high = min(calm), max(calm)
-    pad = (high - low) * 0.15 or 1.0
-    low, high = low - pad, high + pad
+    low, high = _padded(min(calm), max(calm), 0.15)
     traces, notes = [], []
     for number, (run, label, off) in enumerate(zip(runs, labels, wild, strict=True)):
         keep = thin(len(run.predictions), run.predictions)
@@ -205,6 +240,7 @@ def _flies_off(predictions: np.ndarray, target: float) -> bool:
     return bool(misses.max() > 10 * max(misses[0], 1e-12))
 
 
+@_quietly
 def error_curve_figure(run: Run, at: int, font_size: int = 14) -> go.Figure:
     """The error as a function of the weight, the weights the run visited, and, at
     iteration ``at``, the tangent line and an arrow to the next weight.
@@ -220,15 +256,13 @@ def error_curve_figure(run: Run, at: int, font_size: int = 14) -> go.Figure:
     ends = [visited.min(), visited.max()] + (
         [best] if best is not None and np.isfinite(best) else []
     )
-    low, high = min(ends), max(ends)
-    pad = (high - low) * 0.08 or max(abs(low), 1.0) * 0.5
-    low, high = low - pad, high + pad
-    with np.errstate(over="ignore", invalid="ignore"):
-        curve_x = np.linspace(low, high, 241)
-        curve_y = squared_error(settings.data * curve_x, settings.target)
-    curve_y = np.where(np.isfinite(curve_y), curve_y, np.nan)
+    low, high = _padded(min(ends), max(ends), 0.08)
+    share = np.linspace(0, 1, 241)
+    curve_x = low * (1 - share) + high * share  # never low + (high - low) * share: it overflows
+    curve_y = squared_error(settings.data * curve_x, settings.target)
+    curve_y = np.where(np.isfinite(curve_y), curve_y, np.nan)  # a gap where the error overflows
     top = float(np.nanmax(curve_y)) if np.isfinite(curve_y).any() else 1.0
-    y_range = [-0.04 * top, 1.08 * top or 1.0]
+    y_range = [-0.04 * top, min(1.08 * top, sys.float_info.max) or 1.0]
 
     keep = thin(count)
     traces = [
@@ -272,7 +306,7 @@ def error_curve_figure(run: Run, at: int, font_size: int = 14) -> go.Figure:
         return go.Figure({"data": traces, "layout": layout})
 
     at = min(max(at, 1), count)
-    reach = ((high - low) * 0.22, (y_range[1] - y_range[0]) * 0.45)
+    reach = ((high / 2 - low / 2) * 0.44, (y_range[1] / 2 - y_range[0] / 2) * 0.9, y_range[1])
     moving = [len(traces), len(traces) + 1, len(traces) + 2]
     shown = np.union1d(thin(count, budget=MAX_FRAMES), [at - 1])
     frames = [
@@ -285,17 +319,25 @@ def error_curve_figure(run: Run, at: int, font_size: int = 14) -> go.Figure:
     return go.Figure({"data": traces, "layout": layout, "frames": frames})
 
 
-def _moment(run: Run, index: int, reach: tuple[float, float]) -> list[dict]:
-    """The current point, its tangent and the arrow to the next weight, at one iteration."""
+def _moment(run: Run, index: int, reach: tuple[float, float, float]) -> list[dict]:
+    """The current point, its tangent and the arrow to the next weight, at one iteration.
+
+    ``reach`` bounds the tangent's visible stretch (across, up) and the arrow's height.
+    """
     settings = run.settings
     weight, error = float(run.weights[index]), float(run.errors[index])
     rise = float(slope(settings.data, weight, settings.target))
-    # A visible stretch of tangent, however steep: at most ``reach`` across and up.
-    across, up = reach
-    half = min(across, up / abs(rise)) if rise else across
+    across, up, top = reach
+    if math.isfinite(rise):  # a visible stretch of tangent, however steep
+        half = min(across, up / abs(rise)) if rise else across
+        tangent_x, tangent_y = (
+            [weight - half, weight + half],
+            [error - rise * half, error + rise * half],
+        )
+    else:  # steeper than a double can say: no line to draw
+        tangent_x, tangent_y = [None, None], [None, None]
     following = float(run.weights[index + 1]) if index + 1 < len(run.weights) else run.final_weight
-    with np.errstate(over="ignore", invalid="ignore"):
-        next_error = float(squared_error(settings.data * following, settings.target))
+    next_error = min(float(squared_error(settings.data * following, settings.target)), top)
     return [
         {
             "type": "scatter",
@@ -309,10 +351,12 @@ def _moment(run: Run, index: int, reach: tuple[float, float]) -> list[dict]:
         },
         {
             "type": "scatter",
-            "x": [weight - half, weight + half],
-            "y": [error - rise * half, error + rise * half],
+            "x": tangent_x,
+            "y": tangent_y,
             "mode": "lines",
-            "name": f"tangent, slope {rise:.4g}",
+            "name": f"tangent, slope {rise:.4g}"
+            if tangent_x[0] is not None
+            else "tangent too steep",
             "line": {"color": ORANGE, "width": 4},
             "hoverinfo": "skip",
         },
@@ -377,6 +421,7 @@ def _play_buttons(font_size: int) -> dict:
     }
 
 
+@_quietly
 def sweep_figure(
     result: Sweep, alpha: float, analysis: Stability, font_size: int = 14
 ) -> go.Figure:
@@ -387,8 +432,7 @@ def sweep_figure(
     the bottom edge of the upper panel instead.
     """
     alphas, errors = result.alphas, result.final_errors
-    positive = errors[errors > 0]
-    floor = positive.min() / 10 if positive.size else 1e-300
+    floor = _floor(errors[errors > 0])
     zero = errors == 0
     traces = [
         {

@@ -8,7 +8,7 @@ import numpy as np
 
 from tinynet.analysis import TOLERANCE, stability
 from tinynet.network import squared_error
-from tinynet.training import Settings
+from tinynet.training import Settings, shown
 
 _CHUNK = 128  # iterations simulated between two looks at the history
 _LARGE = 1e150  # a miss beyond this may overflow when squared: look closer
@@ -38,15 +38,17 @@ def alpha_grid(
     """``count`` log-spaced alphas spanning every regime, widened to include ``alpha``.
 
     From a thousandth of the one-step alpha (barely moving) to three times the
-    stability limit (diverging).
+    stability limit (diverging); from 0.001 to 10 when those alphas are 0, infinite
+    or too extreme to span. No grid reaches below 1e-300 or above 1e300.
     """
     analysis = stability(data, alpha, exact_derivative)
-    if analysis.one_step_alpha is None:
-        low, high = 1e-3, 10.0
-    else:
-        low, high = analysis.one_step_alpha * 1e-3, analysis.max_stable_alpha * 3
-    if alpha > 0:
-        low, high = min(low, alpha / 2), max(high, alpha * 2)
+    low, high = 1e-3, 10.0
+    one_step = analysis.one_step_alpha
+    if one_step is not None and 1e-300 < one_step < 1e300:
+        low, high = one_step * 1e-3, analysis.max_stable_alpha * 3
+    if alpha > 0:  # as far as a grid can reach: 1e-300 to 1e300
+        low = max(min(low, alpha / 2), 1e-300)
+        high = min(max(high, alpha * 2), 1e300)
     return np.geomspace(low, high, count)
 
 
@@ -70,7 +72,7 @@ def sweep(
     if alphas.ndim != 1 or not np.all(np.isfinite(alphas)) or np.any(alphas < 0):
         raise ValueError("alphas must be a one-dimensional list of finite numbers of at least 0")
     if not np.isfinite(tolerance) or tolerance < 0:
-        raise ValueError(f"tolerance must be a finite number of at least 0, got {tolerance!r}")
+        raise ValueError(f"tolerance must be a finite number of at least 0, got {shown(tolerance)}")
     settings = Settings(
         "gradient_descent",
         weight,

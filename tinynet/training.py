@@ -17,6 +17,12 @@ METHODS = ("up_and_down", "gradient_descent")
 MAX_ITERATIONS = 1_000_000
 
 
+def shown(value: object, room: int = 40) -> str:
+    """``repr(value)``, cut short: an error message should not repeat a huge input."""
+    text = repr(value)
+    return text if len(text) <= room else text[: room - 1] + "…"
+
+
 def checked_number(
     name: str, value: object, low: float = -math.inf, *, above: bool = False
 ) -> float:
@@ -28,22 +34,22 @@ def checked_number(
     else:
         allowed = "a finite number"
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise ValueError(f"{name} must be {allowed}, got {value!r}")
+        raise ValueError(f"{name} must be {allowed}, got {shown(value)}")
     try:
         number = float(value)
     except OverflowError:
         number = math.inf
     if not math.isfinite(number) or number < low or (above and number == low):
-        raise ValueError(f"{name} must be {allowed}, got {value!r}")
+        raise ValueError(f"{name} must be {allowed}, got {shown(value)}")
     return number
 
 
 def checked_iterations(value: object) -> int:
     allowed = f"a whole number from 1 to {MAX_ITERATIONS:,}"
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise ValueError(f"iterations must be {allowed}, got {value!r}")
+        raise ValueError(f"iterations must be {allowed}, got {shown(value)}")
     if not 1 <= value <= MAX_ITERATIONS:
-        raise ValueError(f"iterations must be {allowed}, got {value!r}")
+        raise ValueError(f"iterations must be {allowed}, got {shown(value)}")
     return int(value)
 
 
@@ -67,7 +73,7 @@ class Settings:
     def __post_init__(self) -> None:
         if self.method not in METHODS:
             raise ValueError(
-                f"method must be 'up_and_down' or 'gradient_descent', got {self.method!r}"
+                f"method must be 'up_and_down' or 'gradient_descent', got {shown(self.method)}"
             )
         checked = {
             "weight": checked_number("weight", self.weight),
@@ -79,7 +85,7 @@ class Settings:
         }
         if not isinstance(self.exact_derivative, bool):
             raise ValueError(
-                f"exact_derivative must be True or False, got {self.exact_derivative!r}"
+                f"exact_derivative must be True or False, got {shown(self.exact_derivative)}"
             )
         for name, value in checked.items():
             object.__setattr__(self, name, value)

@@ -1,0 +1,242 @@
+"""Property tests over the whole range of doubles: every input gives a finite answer or a
+clear ValueError, never another exception, never a warning (warnings are errors here)."""
+
+from __future__ import annotations
+
+import base64
+import json
+import math
+import re
+
+import numpy as np
+import plotly.io
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+import tinynet
+from tinynet import figures
+from tinynet.analysis import REGIMES, stability, up_and_down_limit, verdict
+from tinynet.explain import worked_step
+from tinynet.presets import label
+from tinynet.sharing import python_code
+from tinynet.sweep import alpha_grid, sweep
+
+EDGES = [
+    0.0,
+    -0.0,
+    5e-324,
+    -5e-324,
+    2.2250738585072014e-308,
+    1e-300,
+    1.0,
+    1e300,
+    1e308,
+    1.7976931348623157e308,
+]
+anything = st.floats() | st.sampled_from(
+    EDGES + [-edge for edge in EDGES] + [math.nan, math.inf, -math.inf]
+)
+finite = st.floats(allow_nan=False, allow_infinity=False) | st.sampled_from(
+    EDGES + [-edge for edge in EDGES]
+)
+counts = st.integers(-3, 60) | st.integers(10**6 + 1, 10**30) | st.sampled_from([0, -(10**30)])
+methods = st.sampled_from(["up_and_down", "gradient_descent"]) | st.text(max_size=5)
+junk = st.none() | st.text(max_size=5) | st.booleans() | st.just(1e400) | st.just(10**400)
+
+
+def _all_finite(run: tinynet.Run) -> bool:
+    arrays = (run.weights, run.predictions, run.errors, run.updates)
+    return all(np.isfinite(values).all() for values in arrays) and math.isfinite(run.final_weight)
+
+
+def _clear(error: ValueError) -> bool:
+    message = str(error)
+    return " must be " in message and len(message) < 400
+
+
+def _settings(method, weight, data, target, iterations, step, alpha, exact):
+    return st.fixed_dictionaries(
+        {
+            "method": method,
+            "weight": weight,
+            "data": data,
+            "target": target,
+            "iterations": iterations,
+            "step": step,
+            "alpha": alpha,
+            "exact_derivative": exact,
+        }
+    )
+
+
+def _case(method, weight, data, target, iterations, step, alpha, exact=False):
+    return dict(
+        zip(
+            [
+                "method",
+                "weight",
+                "data",
+                "target",
+                "iterations",
+                "step",
+                "alpha",
+                "exact_derivative",
+            ],
+            [method, weight, data, target, iterations, step, alpha, exact],
+            strict=True,
+        )
+    )
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_settings(methods, anything, anything, anything, counts, anything, anything, st.booleans()))
+@example(_case("gradient_descent", 0.5, 3.0, 4.0, tinynet.MAX_ITERATIONS, 0.05, 1e-9))
+@example(_case("up_and_down", 1e308, 1e308, -1e308, 50, 1e308, 0.1))
+@example(_case("gradient_descent", -0.0, 5e-324, 5e-324, 50, 0.05, 1e308, True))
+def test_train_gives_a_finite_run_or_a_clear_value_error(settings_):
+    try:
+        run = tinynet.train(**settings_)
+    except ValueError as error:
+        assert _clear(error), error
+        return
+    assert _all_finite(run)
+    assert len(run.weights) == settings_["iterations"] or run.diverged
+    if len(run.weights) <= 100:
+        assert not any("NaN" in line or "Infinity" in line for line in run.log_lines())
+
+
+@given(
+    setting=st.sampled_from(
+        ["weight", "data", "target", "iterations", "step", "alpha", "exact_derivative"]
+    ),
+    value=junk,
+)
+def test_train_refuses_values_that_are_not_numbers(setting, value):
+    good = {"weight": 0.5, "data": 3.0, "target": 4.0, "iterations": 20, "step": 0.05, "alpha": 0.1}
+    try:
+        tinynet.train("gradient_descent", **{**good, setting: value})
+    except ValueError as error:
+        assert _clear(error)
+    else:
+        assert setting == "exact_derivative" and isinstance(value, bool)
+
+
+@given(data=anything, alpha=anything, exact=st.booleans())
+def test_stability_gives_a_regime_or_a_clear_value_error(data, alpha, exact):
+    try:
+        analysis = stability(data, alpha, exact)
+    except ValueError as error:
+        assert _clear(error)
+        return
+    assert analysis.regime in REGIMES
+    for critical in (analysis.max_stable_alpha, analysis.one_step_alpha):
+        assert critical is None or (critical >= 0 and not math.isnan(critical))
+
+
+@given(weight=anything, data=anything, target=anything, step=anything)
+def test_up_and_down_limit_is_finite_or_none_or_a_clear_value_error(weight, data, target, step):
+    try:
+        bounce = up_and_down_limit(weight, data, target, step)
+    except ValueError as error:
+        assert _clear(error)
+        return
+    if bounce is not None:
+        assert all(map(math.isfinite, (bounce.low, bounce.high, bounce.error_floor)))
+        assert bounce.reached_at >= 1
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    alphas=st.lists(anything, max_size=6) | st.just([[0.1]]),
+    weight=anything,
+    data=anything,
+    target=anything,
+    iterations=st.integers(-2, 300) | st.integers(10**6 + 1, 10**20),
+    exact=st.booleans(),
+)
+def test_sweep_gives_finite_outcomes_or_a_clear_value_error(
+    alphas, weight, data, target, iterations, exact
+):
+    try:
+        result = sweep(
+            alphas,
+            weight=weight,
+            data=data,
+            target=target,
+            iterations=iterations,
+            exact_derivative=exact,
+        )
+    except ValueError as error:
+        assert _clear(error), error
+        return
+    diverged = result.diverged_at > 0
+    assert np.isnan(result.final_errors[diverged]).all()
+    assert np.isfinite(result.final_errors[~diverged]).all()
+    assert (result.reached_at >= 0).all() and (result.reached_at <= iterations).all()
+
+
+@given(data=finite, alpha=finite.filter(lambda alpha: alpha >= 0), exact=st.booleans())
+def test_the_alpha_grid_is_always_a_valid_log_grid(data, alpha, exact):
+    alphas = alpha_grid(data, alpha, exact, count=50)
+    assert len(alphas) == 50 and np.isfinite(alphas).all() and (alphas > 0).all()
+    assert (np.diff(alphas) > 0).all()
+
+
+def _no_infinity(value: object) -> None:
+    if isinstance(value, dict) and "bdata" in value:
+        numbers = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
+        assert not np.isinf(numbers).any()
+    elif isinstance(value, dict):
+        for item in value.values():
+            _no_infinity(item)
+    elif isinstance(value, list):
+        for item in value:
+            _no_infinity(item)
+    elif isinstance(value, float):
+        assert math.isfinite(value)
+
+
+def _finite_json(figure: object) -> None:
+    """The figure is standard JSON with no infinite number anywhere (NaN gaps arrive as null)."""
+    text = plotly.io.to_json(figure, validate=False)
+    _no_infinity(json.loads(text, parse_constant=lambda name: pytest.fail(f"{name} in the JSON")))
+
+
+positive = finite.filter(lambda number: number > 0)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    settings_=_settings(
+        st.sampled_from(["up_and_down", "gradient_descent"]),
+        finite,
+        finite,
+        finite,
+        st.integers(1, 40),
+        positive,
+        positive | st.just(0.0),
+        st.booleans(),
+    ),
+    at=st.integers(1, 40),
+)
+@example(_case("gradient_descent", 0.5, 3.0, 1e12, 10, 0.05, 1 / 9), 3)
+@example(_case("up_and_down", 0.5, 5e-324, 1e6, 10, 1e-6, 0.1), 2)
+def test_every_view_of_any_run_works(settings_, at):
+    run = tinynet.train(**settings_)
+    judgement = verdict(run)
+    assert judgement.kind in {"converged", "bouncing", "still_moving", "stalled", "diverged"}
+    assert "nan" not in judgement.reason and "inf" not in judgement.reason.replace("info", "")
+    _finite_json(figures.error_figure([run], ["run"]))
+    _finite_json(figures.prediction_figure([run, run], ["run", "again"], clip=True))
+    _finite_json(figures.error_curve_figure(run, at))
+    if len(run.weights):
+        latex = worked_step(run, min(at, len(run.weights)))
+        assert not re.search(r"(?<![\\a-z])(nan|inf)\b", latex), latex
+    assert label(run.settings) and python_code(run.settings)
+    run.to_csv()
+    data, alpha, exact = settings_["data"], settings_["alpha"], settings_["exact_derivative"]
+    grid = alpha_grid(data, alpha, exact, count=20)
+    fixed = {key: settings_[key] for key in ("weight", "data", "target", "iterations")}
+    result = sweep(grid, **fixed, exact_derivative=exact)
+    _finite_json(figures.sweep_figure(result, alpha, stability(data, alpha, exact)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 import string
 from urllib.parse import urlencode
 
@@ -11,20 +12,41 @@ import streamlit as st
 
 import tinynet
 from tinynet import figures
-from tinynet.analysis import Stability, stability, up_and_down_limit, verdict
-from tinynet.explain import worked_step
+from tinynet.analysis import stability, up_and_down_limit, verdict
+from tinynet.explain import REGIME_NAMES, bounce_sentence, regime_sentence, worked_step
 from tinynet.presets import PRESETS, label
-from tinynet.sharing import CONTROLS, FIELDS, parse_query, python_code, settings_from, to_query
+from tinynet.sharing import (
+    CONTROLS,
+    FIELDS,
+    VIEWS,
+    parse_query,
+    python_code,
+    settings_from,
+    to_query,
+)
 from tinynet.sweep import alpha_grid, sweep
 
 METHOD_NAMES = {"up_and_down": "Up and down", "gradient_descent": "Gradient descent"}
-REGIME_BADGES = {
-    "stalls": ("stalls", "gray", ":material/pause_circle:"),
-    "converges": ("converges", "green", ":material/check_circle:"),
-    "one_step": ("lands in one step", "green", ":material/target:"),
-    "oscillates_converges": ("zig-zags in", "orange", ":material/swap_horiz:"),
-    "oscillates_forever": ("bounces for ever", "orange", ":material/sync:"),
-    "diverges": ("diverges", "red", ":material/warning:"),
+REGIME_COLOURS = {
+    "stalls": ("gray", ":material/pause_circle:"),
+    "converges": ("green", ":material/check_circle:"),
+    "one_step": ("green", ":material/target:"),
+    "oscillates_converges": ("orange", ":material/swap_horiz:"),
+    "oscillates_forever": ("orange", ":material/sync:"),
+    "diverges": ("red", ":material/warning:"),
+}
+PRESET_OF = {preset.key: preset for preset in PRESETS}
+NUMBERS = {  # the sidebar's number controls, in order: label, help, step of the +/- buttons
+    "step": ("Step size", "How far each move of up and down goes.", 0.01),
+    "alpha": (
+        "Alpha (learning rate)",
+        "Scales every gradient step. alpha = 1 is the article's run without a learning rate.",
+        0.01,
+    ),
+    "weight": ("Initial weight", "The weight the network starts from.", 0.1),
+    "data": ("Data (today's count)", "The input: today's number of patients.", 1.0),
+    "target": ("Target (tomorrow's count)", "The true answer the prediction should hit.", 1.0),
+    "iterations": ("Iterations", "How many times to predict, measure and update.", 1),
 }
 VERDICT_BOXES = {
     "converged": st.success,
@@ -40,10 +62,8 @@ GUESSES = {
     "stalls": "It does not get anywhere",
 }
 MAX_PINS = 6
-PAGE_STYLE = """<style>
-html { font-size: SIZEpx; }
-[data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }
-</style>"""
+MAX_PROBLEMS = 12  # parts of a bad link named in its notice: one per setting, and one more
+PRESENTER_STYLE = "<style>html { font-size: 22px; }</style>"  # Streamlit sizes text in rem
 CHART_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
 
 
@@ -118,29 +138,19 @@ def draw_sweep(settings: tinynet.Settings, font: int) -> None:
 
 
 @st.cache_data(max_entries=32)
-def log_table(settings: tinynet.Settings) -> pd.DataFrame:
-    """The history, every number written as JavaScript prints it: exact, as in the console."""
+def iteration_log(settings: tinynet.Settings, shown: int = 500) -> tuple[pd.DataFrame, str]:
+    """The history as a table, every number written as JavaScript prints it (exact, as in
+    the console), and the console lines; for a very long run their middle is left to the CSV."""
     run = run_of(settings)
     table: dict[str, object] = {"iteration": run.iterations}
     for name in ("weights", "predictions", "errors", "updates"):
         numbers = getattr(run, name).tolist()
         table[name.removesuffix("s")] = [tinynet.js_number(number) for number in numbers]
-    return pd.DataFrame(table)
-
-
-@st.cache_data(max_entries=32)
-def console_text(settings: tinynet.Settings, shown: int = 500) -> str:
-    """The console lines; for a very long run the middle is left to the CSV."""
-    lines = run_of(settings).log_lines()
+    lines = run.log_lines()
     if len(lines) > 2 * shown:
         skipped = f"… {len(lines) - 2 * shown:,} more lines: the CSV has every iteration …"
         lines = [*lines[:shown], skipped, *lines[-shown:]]
-    return "\n".join(lines)
-
-
-@st.cache_data(max_entries=32)
-def csv_text(settings: tinynet.Settings) -> str:
-    return run_of(settings).to_csv()
+    return pd.DataFrame(table), "\n".join(lines)
 
 
 # Settings: read from the link once per session, held in the widgets' session state,
@@ -183,42 +193,59 @@ def number_setting(key: str, name: str, help_text: str, step: float, **options: 
     """A number input for one of ``FIELDS``, within its allowed range."""
     field = FIELDS[key]
     options = {"min_value": field.low, "max_value": field.high, **options}
+    if field.kind is float:  # plain numbers, as typed: 0.05, not 0.05000
+        options.setdefault("format", "%g")
     st.number_input(name, step=step, key=key, help=help_text, **options)
 
 
-def stability_badge(analysis: Stability) -> None:
-    """The regime of the chosen alpha, in words, before anything runs."""
-    text, colour, icon = REGIME_BADGES[analysis.regime]
-    st.badge(f"This alpha {text}", color=colour, icon=icon)
-    factor = analysis.factor
-    if analysis.regime == "stalls":
-        st.caption("alpha × data² is 0: no step moves the weight.")
-        return
-    if analysis.regime == "one_step":
-        st.caption("One step lands exactly on the answer.")
-    elif factor > 0:
-        st.caption(f"Each step keeps {factor:.3g} of the distance to the answer.")
-    else:
-        st.caption(
-            f"Each step jumps past the answer and lands {abs(factor):.3g}× as far away "
-            "on the other side."
-        )
-    st.caption(
-        f"Converges while alpha < {analysis.max_stable_alpha:.4g}; "
-        f"alpha = {analysis.one_step_alpha:.4g} lands in one step."
-    )
+def gradient_descent() -> bool:
+    return st.session_state.method == "gradient_descent"
 
 
-def bounce_note(settings: tinynet.Settings) -> None:
-    """Where up and down will end, before anything runs."""
-    bounce = up_and_down_limit(settings.weight, settings.data, settings.target, settings.step)
-    if bounce is None:
-        st.caption("With data 0 every weight has the same error: it can only walk down.")
-    else:
-        st.caption(
-            f"Ends hopping between {bounce.low:.6g} and {bounce.high:.6g} from about iteration "
-            f"{bounce.reached_at}; its error cannot go below {bounce.error_floor:.3g}."
+def applies(key: str) -> bool:
+    """Whether a control applies to the chosen method (the others are not drawn)."""
+    if key == "step":
+        return not gradient_descent()
+    return key not in {"alpha", "exact"} or gradient_descent()
+
+
+def control(key: str) -> None:
+    """The widget of one setting of a run."""
+    if key == "method":
+        st.radio(
+            "Method",
+            tuple(METHOD_NAMES),
+            format_func=METHOD_NAMES.get,
+            key="method",
+            help="Up and down tries a fixed step both ways; gradient descent follows the slope.",
         )
+    elif key == "exact":
+        st.toggle(
+            "Exact derivative",
+            key="exact",
+            help="Use the true slope 2·data·(prediction − target), not the article's half.",
+        )
+    else:
+        number_setting(key, *NUMBERS[key])
+
+
+def forecast(settings: tinynet.Settings) -> None:
+    """What the method will do with these settings, said before anything runs."""
+    if settings.method == "gradient_descent":
+        analysis = stability(settings.data, settings.alpha, settings.exact_derivative)
+        colour, icon = REGIME_COLOURS[analysis.regime]
+        badge = f":{colour}-badge[{icon} This alpha {REGIME_NAMES[analysis.regime]}]"
+        st.caption(f"{badge} {regime_sentence(analysis)}")
+    else:
+        bounce = up_and_down_limit(settings.weight, settings.data, settings.target, settings.step)
+        st.caption(bounce_sentence(bounce, settings.data))
+
+
+def load_preset() -> None:
+    """Load the chosen experiment, then clear the choice so that it can be chosen again."""
+    if st.session_state.preset:
+        apply(PRESET_OF[st.session_state.preset].settings)
+    st.session_state.preset = None
 
 
 def headline(column: object, name: str, value: float, when: str) -> None:
@@ -267,134 +294,8 @@ def show_answer(answer: dict[str, object]) -> None:
         )
 
 
-read_link()
-st.set_page_config(
-    page_title="tinynet: gradient descent lab",
-    page_icon="🎯",
-    layout="wide",
-    initial_sidebar_state="collapsed" if st.session_state.presenter else "auto",
-)
-st.html(PAGE_STYLE.replace("SIZE", "22" if st.session_state.presenter else "16"))
-for key in FIELDS:  # keeps a hidden control's value while its widget is not drawn
-    st.session_state[key] = st.session_state[key]
-hidden = set(st.session_state.hide)
-
-with st.sidebar:
-    st.header("Settings")
-    st.caption("The article's experiments, in one click:")
-    for preset in PRESETS:
-        st.button(
-            preset.title,
-            key=f"preset_{preset.key}",
-            help=preset.lesson,
-            on_click=apply,
-            args=(preset.settings,),
-            width="stretch",
-        )
-    if "method" not in hidden:
-        st.radio(
-            "Method",
-            tuple(METHOD_NAMES),
-            format_func=METHOD_NAMES.get,
-            key="method",
-            help="Up and down tries a fixed step both ways; gradient descent follows the slope.",
-        )
-    gradient_descent = st.session_state.method == "gradient_descent"
-    if "step" not in hidden and not gradient_descent:
-        number_setting(
-            "step", "Step size", "How far each move of up and down goes.", 0.01, format="%g"
-        )
-    if "alpha" not in hidden and gradient_descent:
-        number_setting(
-            "alpha",
-            "Alpha (learning rate)",
-            "Scales every gradient step. alpha = 1 is the article's run without a learning rate.",
-            0.01,
-            format="%g",
-        )
-    if "exact" not in hidden and gradient_descent:
-        st.toggle(
-            "Exact derivative",
-            key="exact",
-            help="Use the true slope 2·data·(prediction − target), not the article's half of it.",
-        )
-    settings = settings_from(current_values())  # the widgets' latest values, before the run
-    analysis = stability(settings.data, settings.alpha, settings.exact_derivative)
-    if gradient_descent:
-        stability_badge(analysis)
-    else:
-        bounce_note(settings)
-    if "weight" not in hidden:
-        number_setting(
-            "weight", "Initial weight", "The weight the network starts from.", 0.1, format="%g"
-        )
-    if "data" not in hidden:
-        number_setting(
-            "data",
-            "Data (today's count)",
-            "The input: today's number of patients.",
-            1.0,
-            format="%g",
-        )
-    if "target" not in hidden:
-        number_setting(
-            "target",
-            "Target (tomorrow's count)",
-            "The true answer the prediction should hit.",
-            1.0,
-            format="%g",
-        )
-    if "iterations" not in hidden:
-        number_setting(
-            "iterations", "Iterations", "How many times to predict, measure and update.", 1
-        )
-    if hidden:
-        st.caption("Some controls are hidden for this lesson.")
-
-with st.sidebar, st.expander("Teacher tools"):
-    st.toggle("Presenter mode", key="presenter", help="Larger type and charts for a projector.")
-    st.multiselect(
-        "Hide controls from students",
-        CONTROLS,
-        key="hide",
-        help="Hidden controls keep their values; the link carries both.",
-    )
-    st.caption("The address bar always holds the settings. This link opens this exact set-up:")
-    st.code(share_link(current_values()), language=None, wrap_lines=True)
-
-run = run_of(settings)
-font = 20 if st.session_state.presenter else 14
-
-st.title("How a one-weight network learns")
-st.caption(
-    "The network predicts tomorrow's patients as `data × weight` and scores itself with the "
-    "squared "
-    "error `(prediction − target)²`. Training means changing the weight until that error is small."
-)
-if st.session_state.link_problems:
-    ignored = escape_markdown("; ".join(st.session_state.link_problems))
-    st.warning(f"Part of the link was ignored, so defaults stand in for it: {ignored}.")
-    st.session_state.link_problems = []
-
-judgement = verdict(run)
-VERDICT_BOXES[judgement.kind](f"**{judgement.headline}.** {judgement.reason}")
-final, prediction, error, best = st.columns(4)
-count = len(run.errors)
-headline(final, "Final weight", run.final_weight, f"The weight after the last of {count} updates.")
-if count:
-    headline(prediction, "Prediction", run.predictions[-1], f"Logged at iteration {count}.")
-    headline(error, "Error", run.errors[-1], f"Logged at iteration {count}.")
-best.metric(
-    "Best weight",
-    f"{settings.target / settings.data:.4g}" if settings.data else "none",
-    help="target ÷ data: the weight whose prediction hits the target exactly.",
-)
-
-learning, curve, every_alpha, compare, log, quiz, code = st.tabs(
-    ["Learning", "Error curve", "Every alpha", "Compare methods", "Iteration log", "Quiz", "Code"]
-)
-
-with learning:
+def learning_view(settings: tinynet.Settings, run: tinynet.Run, font: int) -> None:
+    """The error and prediction charts, pins, and how the method learns."""
     pins = tuple(pinned for pinned in st.session_state.pins if pinned != settings)
     draw_learning((settings, *pins), ("this run", *(label(pinned) for pinned in pins)), font)
     st.caption(
@@ -410,82 +311,82 @@ with learning:
         width="stretch",
     )
     with st.expander("How this method learns", expanded=True):
-        if not gradient_descent:
-            st.markdown(
-                "**Up and down** is a guessing game. Each iteration it tries the weight one step "
-                "higher and one step lower, and keeps whichever gives the smaller error (on a tie "
-                "it "
-                "goes down). It needs no slope, but its step never shrinks either, so it ends up "
-                "hopping back and forth across the answer."
-            )
-            st.latex(
-                r"w \leftarrow \begin{cases} w + \text{step} & \text{if } "
-                r"\text{error}(w + \text{step}) < \text{error}(w - \text{step}) \\ "
-                r"w - \text{step} & \text{otherwise} \end{cases}"
-            )
-        else:
-            st.markdown(
-                "**Gradient descent** asks the error which way is downhill. The gradient says how "
-                "fast the error grows as the weight grows; stepping against it lowers the error. "
-                "Alpha scales the step: too small and learning crawls, too big and each step jumps "
-                "past the answer and lands further away than it started."
-            )
-            double = r"2 \cdot " if settings.exact_derivative else ""
-            st.latex(
-                rf"w \leftarrow w - \alpha \cdot {double}\text{{data}} \cdot "
-                r"(\text{data} \cdot w - \text{target})"
-            )
-            if settings.exact_derivative:
-                st.caption(
-                    "The exact slope is twice the article's, so the same alpha moves twice as far."
-                )
-            else:
-                st.caption(
-                    "As in the article, this drops the factor 2 of the true slope "
-                    "2·data·(data·w − target): it only rescales alpha."
-                )
+        explain_method(settings)
 
-with curve:
+
+def explain_method(settings: tinynet.Settings) -> None:
+    """The method in words and its update rule (in plain type: no formula renderer to load)."""
+    if settings.method == "up_and_down":
+        st.markdown(
+            "**Up and down** is a guessing game. Each iteration it tries the weight one step "
+            "higher and one step lower, and keeps whichever gives the smaller error (on a tie it "
+            "goes down). It needs no slope, but its step never shrinks either, so it ends up "
+            "hopping back and forth across the answer."
+        )
+        st.markdown("#### w ← w + step if error(w + step) < error(w − step), otherwise w − step")
+        return
+    st.markdown(
+        "**Gradient descent** asks the error which way is downhill. The gradient says how fast "
+        "the error grows as the weight grows; stepping against it lowers the error. Alpha "
+        "scales the step: too small and learning crawls, too big and each step jumps past the "
+        "answer and lands further away than it started."
+    )
+    double = "2 · " if settings.exact_derivative else ""
+    st.markdown(f"#### w ← w − α · {double}data · (data · w − target)")
+    if settings.exact_derivative:
+        st.caption("The exact slope is twice the article's, so the same alpha moves twice as far.")
+    else:
+        st.caption(
+            "As in the article, this drops the factor 2 of the true slope "
+            "2 · data · (data · w − target): it only rescales alpha."
+        )
+
+
+def curve_view(settings: tinynet.Settings, run: tinynet.Run, font: int) -> None:
+    """The error curve with its tangent, and one iteration worked out."""
+    count = len(run.errors)
     if count == 0:
         st.info("The very first error overflowed, so there is no iteration to show.")
-    else:
-        st.session_state.at = min(st.session_state.at, count)
-        if count > 1:
-            number_setting(
-                "at",
-                "Iteration to inspect",
-                "The iteration drawn on the curve and worked out below; ▶ on the chart plays all.",
-                1,
-                max_value=count,
-            )
-        at = st.session_state.at
-        draw_error_curve(settings, at, font)
-        st.caption(
-            "The grey parabola is the error for every possible weight; its lowest point (the star) "
-            "is the answer, target ÷ data. Blue dots are the weights the run visited. The orange "
-            "tangent touches the curve at the current weight with the true slope "
-            "2·data·(prediction − target); the green arrow is the step to the next weight. Press ▶ "
-            "or drag the slider under the chart to move through the iterations."
+        return
+    st.session_state.at = min(st.session_state.at, count)
+    if count > 1:
+        number_setting(
+            "at",
+            "Iteration to inspect",
+            "The iteration drawn on the curve and worked out below; ▶ on the chart plays all.",
+            1,
+            max_value=count,
         )
-        st.subheader(f"Iteration {at}, worked out")
-        st.latex(worked_step(run, at))
-        if gradient_descent:
-            tangent = tinynet.slope(settings.data, float(run.weights[at - 1]), settings.target)
-            if settings.exact_derivative:
-                st.caption(
-                    f"The exact derivative is the tangent's own slope ({tangent:.6g}). With the "
-                    f"article's half-size gradient the same alpha moves half as far: alpha "
-                    f"{settings.alpha:g} here does what alpha {2 * settings.alpha:g} does there."
-                )
-            else:
-                st.caption(
-                    f"The tangent's slope here is {tangent:.6g}, twice the gradient above. "
-                    "Switch on "
-                    f"the exact derivative and the same alpha moves twice as far, as if alpha were "
-                    f"{2 * settings.alpha:g} here."
-                )
+    at = st.session_state.at
+    draw_error_curve(settings, at, font)
+    st.caption(
+        "The grey parabola is the error for every possible weight; its lowest point (the star) "
+        "is the answer, target ÷ data. Blue dots are the weights the run visited. The orange "
+        "tangent touches the curve at the current weight with the true slope "
+        "2·data·(prediction − target); the green arrow is the step to the next weight. Press ▶ "
+        "or drag the slider under the chart to move through the iterations."
+    )
+    st.subheader(f"Iteration {at}, worked out")
+    st.latex(worked_step(run, at))
+    if settings.method == "up_and_down":
+        return
+    tangent = tinynet.slope(settings.data, float(run.weights[at - 1]), settings.target)
+    if settings.exact_derivative:
+        st.caption(
+            f"The exact derivative is the tangent's own slope ({tangent:.6g}). With the "
+            f"article's half-size gradient the same alpha moves half as far: alpha "
+            f"{settings.alpha:g} here does what alpha {2 * settings.alpha:g} does there."
+        )
+    else:
+        st.caption(
+            f"The tangent's slope here is {tangent:.6g}, twice the gradient above. Switch on the "
+            f"exact derivative and the same alpha moves twice as far, as if alpha were "
+            f"{2 * settings.alpha:g} here."
+        )
 
-with every_alpha:
+
+def sweep_view(settings: tinynet.Settings, run: tinynet.Run, font: int) -> None:
+    """Every alpha at once."""
     if settings.data == 0:
         st.info("With data 0 the error does not depend on the weight, so every alpha stalls.")
     else:
@@ -498,7 +399,9 @@ with every_alpha:
             "between."
         )
 
-with compare:
+
+def compare_view(settings: tinynet.Settings, run: tinynet.Run, font: int) -> None:
+    """The article's three experiments on the same axes."""
     draw_learning(
         tuple(preset.settings for preset in PRESETS),
         tuple(preset.title for preset in PRESETS),
@@ -511,8 +414,10 @@ with compare:
         "within a few iterations."
     )
 
-with log:
-    table = log_table(settings)
+
+def log_view(settings: tinynet.Settings, run: tinynet.Run, font: int) -> None:
+    """Every iteration's numbers: a table, the CSV and the console lines."""
+    table, console = iteration_log(settings)
     st.dataframe(
         table,
         hide_index=True,
@@ -522,7 +427,7 @@ with log:
     )
     st.download_button(
         "Download the log as CSV",
-        data=lambda: csv_text(settings),
+        data=lambda: run_of(settings).to_csv(),  # written only when asked for
         file_name=f"tinynet-{settings.method}.csv",
         mime="text/csv",
         icon=":material/download:",
@@ -532,9 +437,11 @@ with log:
         "The article prints its progress with JavaScript's console.log; these are the same lines, "
         "number for number, to lay beside it."
     )
-    st.code(console_text(settings), language=None)
+    st.code(console, language=None)
 
-with quiz:
+
+def quiz_view(settings: tinynet.Settings, run: tinynet.Run, font: int) -> None:
+    """Predict, then reveal."""
     st.markdown("**Predict, then reveal.** Pick an experiment, guess what it will do, then run it.")
     titles = {preset.key: preset.title for preset in PRESETS}
     choice = st.selectbox("Experiment", tuple(titles), format_func=titles.get, key="quiz_preset")
@@ -567,10 +474,118 @@ with quiz:
     if "quiz_answer" in st.session_state:
         show_answer(st.session_state.quiz_answer)
 
-with code:
+
+def teach_view(settings: tinynet.Settings, run: tinynet.Run, font: int) -> None:
+    """Tools for a teacher: presenter mode, controls out of reach, and the link to share."""
+    st.markdown(
+        "Every setting lives in the link, so a link opens exactly the set-up it was copied from. "
+        "Set things up, pick what students may change, then share the link below (or the "
+        "address bar: it always holds the same)."
+    )
+    st.toggle("Presenter mode", key="presenter", help="Larger type and charts for a projector.")
+    st.multiselect(
+        "Hide controls from students",
+        CONTROLS,
+        key="hide",
+        help="Hidden controls keep their values; the link carries both.",
+    )
+    st.text_input(
+        "Link to this set-up",
+        share_link(current_values()),
+        disabled=True,
+        help="Select it and copy it; students who open it see this tab too, so send them to "
+        "another one first if you like.",
+    )
+
+
+def code_view(settings: tinynet.Settings, run: tinynet.Run, font: int) -> None:
+    """The Python that reproduces the run."""
     st.markdown("These lines reproduce the current run with `tinynet`, in a notebook or a script:")
     st.code(python_code(settings), language="python")
     st.caption("Run them from the project folder, or anywhere after `pip install .` in it.")
+
+
+read_link()
+st.set_page_config(
+    page_title="tinynet: gradient descent lab",
+    page_icon="🎯",
+    layout="wide",
+    initial_sidebar_state="collapsed" if st.session_state.presenter else "auto",
+)
+if st.session_state.presenter:
+    st.html(PRESENTER_STYLE)
+for key in FIELDS:  # keeps a hidden control's value while its widget is not drawn
+    st.session_state[key] = st.session_state[key]
+hidden = set(st.session_state.hide)
+
+with st.sidebar:
+    st.header("Settings")
+    st.pills(
+        "The article's experiments, in one click",
+        tuple(PRESET_OF),
+        format_func=lambda key: PRESET_OF[key].title,
+        key="preset",
+        on_change=load_preset,
+        help="Each loads one experiment of the article, as it ran there.",
+    )
+    for key in CONTROLS:
+        if key not in hidden and applies(key):
+            control(key)
+        if key == ("exact" if gradient_descent() else "step"):  # the method's own settings
+            forecast(settings_from(current_values()))
+    if hidden:
+        st.caption("Some controls are hidden for this lesson.")
+
+settings = settings_from(current_values())
+run = run_of(settings)
+font = 20 if st.session_state.presenter else 14
+
+st.title("How a one-weight network learns")
+st.caption(
+    "The network predicts tomorrow's patients as `data × weight` and scores itself with the "
+    "squared error `(prediction − target)²`. Training means changing the weight until that "
+    "error is small."
+)
+if st.session_state.link_problems:
+    problems = st.session_state.link_problems
+    if len(problems) > MAX_PROBLEMS:
+        problems = [*problems[:MAX_PROBLEMS], f"and {len(problems) - MAX_PROBLEMS} more"]
+    ignored = escape_markdown("; ".join(problems))
+    st.warning(f"Part of the link was ignored, so defaults stand in for it: {ignored}.")
+    st.session_state.link_problems = []
+
+judgement = verdict(run)
+VERDICT_BOXES[judgement.kind](f"**{judgement.headline}.** {judgement.reason}")
+final, prediction, error, best = st.columns(4)
+count = len(run.errors)
+headline(final, "Final weight", run.final_weight, f"The weight after the last of {count} updates.")
+if count:
+    headline(prediction, "Prediction", run.predictions[-1], f"Logged at iteration {count}.")
+    headline(error, "Error", run.errors[-1], f"Logged at iteration {count}.")
+answer = settings.target / settings.data if settings.data else math.nan
+best.metric(
+    "Best weight",
+    f"{answer:.4g}" if math.isfinite(answer) else "none",
+    help="target ÷ data: the weight whose prediction hits the target exactly "
+    "(none when data is 0 or the answer is too large for a number).",
+)
+
+# One function per tab, in the order of VIEWS. Only the open tab runs: the others cost
+# neither the server nor the browser anything until a student opens them.
+views = (
+    learning_view,
+    curve_view,
+    sweep_view,
+    compare_view,
+    log_view,
+    quiz_view,
+    code_view,
+    teach_view,
+)
+for tab, view in zip(st.tabs(VIEWS, key="view", on_change="rerun"), views, strict=True):
+    if tab.open:
+        with tab:
+            view(settings, run, font)
 
 query = to_query(current_values())
 if st.query_params.to_dict() != query:

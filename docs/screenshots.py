@@ -8,7 +8,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from conftest import CHROMIUM, CHROMIUM_FLAGS, streamlit_server
+from support import CHROMIUM, CHROMIUM_FLAGS, streamlit_server
 
 HERE = Path(__file__).resolve().parent
 SHOTS = [
@@ -22,11 +22,11 @@ SHOTS = [
 
 
 def main() -> None:
-    with streamlit_server() as url, sync_playwright() as playwright:
+    with streamlit_server() as server, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         for name, query, (width, height), tab in SHOTS:
             page = browser.new_page(viewport={"width": width, "height": height})
-            page.goto(url + "/" + query)
+            page.goto(server.url + "/" + query)
             page.wait_for_selector("[data-testid=stPlotlyChart] .main-svg", timeout=60_000)
             page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]")
             if tab:

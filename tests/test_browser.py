@@ -7,12 +7,12 @@ from collections.abc import Iterator
 from urllib.parse import parse_qs, urlencode, urlparse
 
 import pytest
+from support import DRAWN, IDLE
 
 pytestmark = pytest.mark.browser
 
 PROJECTOR = {"width": 1280, "height": 720}
 PHONE = {"width": 390, "height": 844}
-IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
 
 
 class Visit:
@@ -39,15 +39,20 @@ class Visit:
         self.settle()
 
     def settle(self) -> None:
-        self.page.wait_for_selector("[data-testid=stPlotlyChart] .main-svg", timeout=60_000)
+        self.page.wait_for_selector(DRAWN, timeout=60_000)
         self.page.wait_for_selector(IDLE, timeout=60_000)
 
     def charts(self) -> object:
         return self.page.locator("[data-testid=stPlotlyChart]:visible")
 
     def tab(self, name: str) -> None:
+        """Open a tab: the app runs it, and the link names it once the run is done."""
         self.page.get_by_role("tab", name=name).click()
-        self.page.wait_for_timeout(300)
+        self.wait_for(lambda: self.query().get("view", "Learning") == name)
+        panel = self.page.get_by_role("tabpanel", name=name)
+        for index in range(panel.locator("[data-testid=stPlotlyChart]").count()):
+            chart = panel.locator("[data-testid=stPlotlyChart]").nth(index)
+            chart.locator(".main-svg").first.wait_for(timeout=60_000)
 
     def query(self) -> dict[str, str]:
         return {key: values[-1] for key, values in parse_qs(urlparse(self.page.url).query).items()}
@@ -78,7 +83,7 @@ def visit(browser, app_url) -> Iterator[object]:
     opened = []
 
     def open_page(query: dict[str, str] | None = None, viewport: dict = PROJECTOR) -> Visit:
-        url = app_url + ("/?" + urlencode(query) if query else "/")
+        url = app_url + ("/?" + urlencode(query, doseq=True) if query else "/")
         opened.append(Visit(browser, url, viewport))
         return opened[-1]
 
@@ -153,6 +158,8 @@ def test_a_hostile_link_is_shown_as_text_and_runs_nothing(visit):
             "weight": "1e400",
             "zzz": "<img src=x onerror='window.hacked = 2'>",
             "hide": "**bold**",
+            "target": "9" * 10_000,
+            "data": ["2", "NaN", "-inf"],
         }
     )
     notice = page.page.locator("[data-testid=stAlert]").filter(
@@ -162,7 +169,10 @@ def test_a_hostile_link_is_shown_as_text_and_runs_nothing(visit):
     assert "**bold**" in notice.text_content()
     assert page.page.evaluate("window.hacked") is None
     assert notice.locator("img, strong, script").count() == 0
+    assert "data was given 3 times" in notice.text_content()
+    assert len(notice.text_content()) < 2_000
     assert page.page.get_by_label("Alpha (learning rate)", exact=True).input_value() == "0.1"
+    assert page.page.get_by_label("Target (tomorrow's count)", exact=True).input_value() == "4"
     page.assert_healthy()
 
 

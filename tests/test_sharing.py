@@ -5,14 +5,15 @@ import subprocess
 import sys
 
 import pytest
-from conftest import ROOT
 from hypothesis import given
 from hypothesis import strategies as st
+from support import ROOT
 
 import tinynet
 from tinynet.sharing import (
     CONTROLS,
     FIELDS,
+    VIEWS,
     defaults,
     parse_query,
     python_code,
@@ -121,6 +122,7 @@ def test_any_query_gives_only_valid_values(query):
             "at": st.integers(1, 10_000),
             "presenter": st.booleans(),
             "hide": st.lists(st.sampled_from(CONTROLS), unique=True).map(tuple),
+            "view": st.sampled_from(VIEWS),
         }
     )
 )

@@ -1,11 +1,55 @@
-"""One iteration written out as LaTeX, with the run's own numbers plugged in."""
+"""Explanations with the numbers plugged in: what alpha will do before a run, and one
+iteration of a run written out as LaTeX."""
 
 from __future__ import annotations
 
 import math
 
+from tinynet.analysis import Bounce, Stability
 from tinynet.network import gradient, squared_error
 from tinynet.training import Run
+
+REGIME_NAMES = {
+    "stalls": "stalls",
+    "converges": "converges",
+    "one_step": "lands in one step",
+    "oscillates_converges": "zig-zags in",
+    "oscillates_forever": "bounces for ever",
+    "diverges": "diverges",
+}
+"""Each regime of ``tinynet.analysis.stability`` in a student's words."""
+
+
+def regime_sentence(analysis: Stability) -> str:
+    """What every gradient-descent step will do to the distance to the answer, and the two
+    alphas where that changes."""
+    factor = analysis.factor
+    if analysis.regime == "stalls":
+        return "alpha × data² is 0 (or too small to count): no step moves the weight."
+    if analysis.regime == "one_step":
+        what = "One step lands exactly on the answer."
+    elif factor > 0:
+        what = f"Each step keeps {factor:.3g} of the distance to the answer."
+    elif abs(factor) < 1e150:
+        what = f"Each step jumps past the answer, {abs(factor):.3g}× as far on the other side."
+    else:
+        what = "Each step jumps vastly past the answer."
+    return (
+        f"{what} Converges while alpha < {analysis.max_stable_alpha:.4g}; "
+        f"alpha = {analysis.one_step_alpha:.4g} lands in one step."
+    )
+
+
+def bounce_sentence(bounce: Bounce | None, data: float) -> str:
+    """Where up and down will end up, from ``tinynet.analysis.up_and_down_limit``."""
+    if data == 0:
+        return "With data 0 every weight has the same error: it can only walk down."
+    if bounce is None:
+        return "The answer is too far away for this step ever to reach it."
+    return (
+        f"Ends hopping between {bounce.low:.6g} and {bounce.high:.6g} from about iteration "
+        f"{bounce.reached_at:,}; its error cannot go below {bounce.error_floor:.3g}."
+    )
 
 
 def tex(value: float, bracket: bool = True) -> str:

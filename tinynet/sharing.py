@@ -19,12 +19,25 @@ class Field:
     default: object
     low: float | None = None
     high: float | None = None
+    choices: tuple[str, ...] = ()
 
+
+VIEWS = (
+    "Learning",
+    "Error curve",
+    "Every alpha",
+    "Compare methods",
+    "Iteration log",
+    "Quiz",
+    "Code",
+    "Teach",
+)
+"""The dashboard's tabs; a link can open any of them."""
 
 FIELDS = {
     field.key: field
     for field in (
-        Field("method", str, "gradient_descent"),
+        Field("method", str, "gradient_descent", choices=METHODS),
         Field("step", float, 0.05, 1e-6, 1000.0),
         Field("alpha", float, 0.1, 0.0, 100.0),
         Field("exact", bool, False),
@@ -35,6 +48,7 @@ FIELDS = {
         Field("at", int, 1, 1, 10_000),
         Field("presenter", bool, False),
         Field("hide", list, ()),
+        Field("view", str, "Learning", choices=VIEWS),
     )
 }
 """Every setting, its type, default and allowed range: the app's widgets use the same."""
@@ -73,9 +87,9 @@ def _quote(text: str) -> str:
 def _parse(field: Field, text: str) -> tuple[object, str | None]:
     """The value of one parameter, or why it is not acceptable."""
     if field.kind is str:
-        if text in METHODS:
+        if text in field.choices:
             return text, None
-        return None, f"{field.key}={_quote(text)} is not one of {', '.join(METHODS)}"
+        return None, f"{field.key}={_quote(text)} is not one of {', '.join(field.choices)}"
     if field.kind is bool:
         if text.lower() in _TRUE + _FALSE:
             return text.lower() in _TRUE, None

@@ -1,0 +1,389 @@
+"""Measure the dashboard beside a naive reference and an empty app: `python -m benchmarks`.
+
+Every figure comes from one run on one machine, so the ratios compare like with like;
+absolute times vary from machine to machine. `--quick` takes few samples (for CI, to
+keep the benchmark from rotting); `--output FILE` also writes the results as JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import urlencode
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+
+from support import CHROMIUM, CHROMIUM_FLAGS, DRAWN, IDLE, streamlit_server  # noqa: E402
+
+import tinynet  # noqa: E402
+from tinynet.sweep import alpha_grid, sweep  # noqa: E402
+
+APPS = {"tinynet": ROOT / "app.py", "naive": HERE / "naive_app.py", "empty": HERE / "empty_app.py"}
+LONG = 10_000  # iterations of the "long run" figures
+
+
+def median_ms(timings: list[float]) -> float:
+    return round(statistics.median(timings) * 1000, 1)
+
+
+# -------------------------------------------------------------- the server, through AppTest
+def server_rerun(app: str, repeats: int, long: bool) -> tuple[float, float, int]:
+    """Median milliseconds of a rerun with warm caches, of one with cold caches, and the
+    bytes of chart data the rerun sends."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    def opened() -> AppTest:
+        test = AppTest.from_file(str(APPS[app]), default_timeout=120)
+        if long and app == "tinynet":
+            test.query_params["iterations"] = str(LONG)
+        test.run()
+        if long and app == "naive":
+            test.number_input(key="iterations").set_value(LONG).run()
+        assert not test.exception, [error.value for error in test.exception]
+        return test
+
+    st.cache_data.clear()
+    test = opened()
+    warm = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        test.run()
+        warm.append(time.perf_counter() - start)
+    cold = []
+    for _ in range(repeats):
+        st.cache_data.clear()
+        start = time.perf_counter()
+        test.run()
+        cold.append(time.perf_counter() - start)
+    chart_bytes = sum(len(chart.proto.spec) for chart in test.get("plotly_chart"))
+    return median_ms(warm), median_ms(cold), chart_bytes
+
+
+# -------------------------------------------------------------- the browser
+def browser_figures(app: str, repeats: int) -> dict[str, float | None]:
+    """Page load until every chart is drawn and the script idle; a control change's round
+    trip; and scrubbing the iterations (time, and messages sent to the server)."""
+    from playwright.sync_api import sync_playwright
+
+    results: dict[str, float | None] = {"load": None, "round_trip": None, "scrub": None}
+    with streamlit_server(script=APPS[app]) as server, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        loads = []
+        for _ in range(repeats + 1):  # the first load warms the server, and is not counted
+            context = browser.new_context(viewport={"width": 1280, "height": 720})
+            page = context.new_page()
+            start = time.perf_counter()
+            page.goto(server.url)
+            _drawn(page, app)
+            loads.append(time.perf_counter() - start)
+            context.close()
+        results["load"] = median_ms(loads[1:])
+        if app != "empty":
+            results["round_trip"] = _round_trip(browser, server.url, repeats)
+        if app == "tinynet":
+            results["scrub"], results["scrub_messages"] = _scrub(browser, server.url, repeats)
+        browser.close()
+    return results
+
+
+def _drawn(page: object, app: str, timeout: float = 120_000) -> None:
+    """Wait until the script is idle and every chart it sent has been drawn."""
+    page.wait_for_selector(IDLE, timeout=timeout)
+    if app != "empty":
+        page.wait_for_selector(DRAWN, timeout=timeout)
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('[data-testid=stPlotlyChart]')]"
+            ".every(chart => chart.querySelector('g.trace'))",
+            timeout=timeout,
+        )
+
+
+def _until(condition: Callable[[], bool], page: object, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the page did not change in time")
+        page.wait_for_timeout(2)
+
+
+def _line(page: object) -> str:
+    return page.locator("[data-testid=stPlotlyChart] g.trace path.js-line").first.get_attribute("d")
+
+
+def _round_trip(browser: object, url: str, repeats: int) -> float:
+    """Type a new iteration count; time until the first chart has changed and the app is idle."""
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = context.new_page()
+    page.goto(url)
+    _drawn(page, "naive")
+    box = page.get_by_label("Iterations", exact=True)
+    timings = []
+    for turn in range(repeats + 1):
+        before = _line(page)
+        box.fill(str(21 + turn % 2))
+        start = time.perf_counter()
+        box.press("Enter")
+        _until(lambda: _line(page) != before, page)  # noqa: B023 (called within the turn)
+        page.wait_for_selector(IDLE)
+        timings.append(time.perf_counter() - start)
+    context.close()
+    return median_ms(timings[1:])
+
+
+def _scrub(browser: object, url: str, repeats: int) -> tuple[float, int]:
+    """Click along the error curve's slider; time until the frame shows, count server messages."""
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = context.new_page()
+    sent: list[object] = []
+    page.on("websocket", lambda socket: socket.on("framesent", lambda frame: sent.append(frame)))
+    page.goto(f"{url}/?{urlencode({'view': 'Error curve', 'alpha': '0.03'})}")
+    _drawn(page, "tinynet")
+    label = page.locator(".slider-container .slider-label").first
+    slider = page.locator(".slider-rail-touch-rect").first
+    slider.scroll_into_view_if_needed()
+    rail = slider.bounding_box()
+    before = len(sent)
+    timings = []
+    for turn in range(repeats):
+        shown = label.text_content()
+        share = 0.1 + 0.8 * ((turn * 0.37) % 1)
+        start = time.perf_counter()
+        page.mouse.click(rail["x"] + rail["width"] * share, rail["y"] + rail["height"] / 2)
+        _until(lambda: label.text_content() != shown, page)  # noqa: B023
+        timings.append(time.perf_counter() - start)
+    messages = len(sent) - before
+    context.close()
+    return median_ms(timings), messages
+
+
+def server_memory(app: str, sessions: int) -> float:
+    """Growth of the server's resident memory per extra open session, in MiB."""
+    from playwright.sync_api import sync_playwright
+
+    with streamlit_server(script=APPS[app]) as server, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        context = browser.new_context(viewport={"width": 1280, "height": 720})
+        first = context.new_page()
+        first.goto(server.url)
+        _drawn(first, app)
+        time.sleep(1)
+        alone = _resident(server.pid)
+        pages = []
+        for number in range(sessions):  # each tab is a session of its own
+            page = context.new_page()
+            page.goto(f"{server.url}/?{urlencode({'weight': str(0.1 * number)})}")
+            pages.append(page)
+        for page in pages:
+            page.bring_to_front()  # headless Chromium paints only the page in front
+            _drawn(page, app)
+        time.sleep(2)
+        crowded = _resident(server.pid)
+        browser.close()
+    return round((crowded - alone) / sessions / 2**20, 3)
+
+
+def _resident(pid: int) -> int:
+    """Resident memory of a process and its children, in bytes (Linux's /proc)."""
+    total = 0
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            total += int(line.split()[1]) * 1024
+    return total
+
+
+def classroom(students: int) -> dict[str, float]:
+    """A class at once: as many sessions with different links; time to charts, p50 and p95."""
+    from playwright.sync_api import sync_playwright
+
+    with streamlit_server(script=APPS["tinynet"]) as server, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        context = browser.new_context(viewport={"width": 1280, "height": 720})
+        pages, started = [], []
+        for student in range(students):
+            page = context.new_page()
+            started.append(time.perf_counter())
+            page.goto(
+                f"{server.url}/?{urlencode({'alpha': f'{0.004 * (student + 1):.3f}'})}",
+                wait_until="commit",
+            )
+            pages.append(page)
+        waited = []
+        for page, start in zip(pages, started, strict=True):
+            page.bring_to_front()
+            _drawn(page, "tinynet", timeout=300_000)
+            waited.append(time.perf_counter() - start)
+        memory = _resident(server.pid) / 2**20
+        browser.close()
+    p50, p95 = np.percentile(waited, [50, 95])
+    return {
+        "students": students,
+        "p50_s": round(float(p50), 2),
+        "p95_s": round(float(p95), 2),
+        "server_mib": round(memory, 1),
+    }
+
+
+# -------------------------------------------------------------- the maths
+def maths(repeats: int) -> dict[str, float]:
+    """The alpha sweep (300 alphas x 10,000 iterations) and 1,000,000 iterations of training."""
+
+    def timed(work: Callable[[], object]) -> float:
+        timings = []
+        for _ in range(repeats):
+            gc.collect()
+            start = time.perf_counter()
+            work()
+            timings.append(time.perf_counter() - start)
+        return median_ms(timings)
+
+    grid = alpha_grid(3.0, 0.1)
+    article = {"weight": 0.5, "data": 3.0, "target": 4.0}
+    return {
+        "sweep_ms": timed(lambda: sweep(grid, **article, iterations=LONG)),
+        # Neither run settles early: every iteration does its work.
+        "train_gd_ms": timed(
+            lambda: tinynet.train("gradient_descent", **article, iterations=10**6, alpha=1e-8)
+        ),
+        "train_up_down_ms": timed(
+            lambda: tinynet.train("up_and_down", **article, iterations=10**6, step=1e-7)
+        ),
+    }
+
+
+def curve_view_bytes() -> dict[str, int]:
+    """Chart data of the heaviest view, the error curve with its animation frames."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    sizes = {}
+    for iterations in (20, LONG):
+        st.cache_data.clear()
+        test = AppTest.from_file(str(APPS["tinynet"]), default_timeout=120)
+        test.query_params["view"] = "Error curve"
+        test.query_params["iterations"] = str(iterations)
+        test.run()
+        sizes[str(iterations)] = sum(len(chart.proto.spec) for chart in test.get("plotly_chart"))
+    return sizes
+
+
+def measure(quick: bool) -> dict[str, object]:
+    repeats = 3 if quick else 25
+    browser_repeats = 1 if quick else 7
+    results: dict[str, object] = {
+        "machine": f"{platform.machine()}, {_cores()} cores, Python {platform.python_version()}"
+    }
+    for app in APPS:
+        warm, cold, charts = server_rerun(app, repeats, long=False)
+        long_warm, long_cold, long_charts = server_rerun(app, repeats, long=True)
+        results[app] = {
+            "rerun_ms": warm,
+            "rerun_cold_ms": cold,
+            "chart_bytes": charts,
+            "long_rerun_ms": long_warm,
+            "long_rerun_cold_ms": long_cold,
+            "long_chart_bytes": long_charts,
+            **browser_figures(app, browser_repeats),
+            "memory_per_session_mib": server_memory(app, 2 if quick else 10),
+        }
+        print(f"measured {app}", file=sys.stderr)
+    results["curve_view_bytes"] = curve_view_bytes()
+    results["maths"] = maths(1 if quick else 7)
+    results["classroom"] = classroom(3 if quick else 30)
+    return results
+
+
+def _cores() -> int:
+    import os
+
+    return len(os.sched_getaffinity(0))
+
+
+ROWS = [
+    # label, key, unit, target as (limit, compared with), for the tinynet column
+    ("server rerun, 20 iterations, warm caches", "rerun_ms", "ms", (1.0, "naive")),
+    ("server rerun, 20 iterations, cold caches", "rerun_cold_ms", "ms", None),
+    ("server rerun, 10,000 iterations, warm caches", "long_rerun_ms", "ms", (100, None)),
+    ("server rerun, 10,000 iterations, cold caches", "long_rerun_cold_ms", "ms", (100, None)),
+    ("chart data sent, 20 iterations", "chart_bytes", "bytes", None),
+    ("chart data sent, 10,000 iterations", "long_chart_bytes", "bytes", (2**20, None)),
+    ("page load until every chart is drawn", "load", "ms", (1.1, "naive")),
+    ("round trip after a control changes", "round_trip", "ms", (1.2, "naive")),
+    ("scrubbing one iteration, in the browser", "scrub", "ms", None),
+    ("messages to the server while scrubbing", "scrub_messages", "", (0, None)),
+    ("server memory per extra session", "memory_per_session_mib", "MiB", (1.0, None)),
+]
+
+
+def report(results: dict[str, object]) -> str:
+    lines = [
+        f"Measured on {results['machine']}.",
+        "",
+        "| figure | tinynet | naive | empty | tinynet ÷ naive | target | met |",
+        "|---|---:|---:|---:|---:|---|---|",
+    ]
+    for label, key, unit, target in ROWS:
+        values = [results[app].get(key) for app in APPS]
+        ours, naive = values[0], values[1]
+        ratio = f"{ours / naive:.2f}" if ours is not None and naive else "–"
+        shown = ["–" if value is None else f"{value:,}" for value in values]
+        goal, met = "", ""
+        if target is not None and ours is not None:
+            limit, against = target
+            if against:
+                goal, met = (
+                    f"≤ {limit}× {against}",
+                    "yes" if naive and ours <= limit * naive else "no",
+                )
+            else:
+                goal, met = f"≤ {limit:,} {unit}".strip(), "yes" if ours <= limit else "no"
+        lines.append(
+            f"| {label} ({unit}) | {' | '.join(shown)} | {ratio} | {goal} | {met} |".replace(
+                " ()", ""
+            )
+        )
+    curve = results["curve_view_bytes"]
+    maths_ = results["maths"]
+    room = results["classroom"]
+    lines += [
+        "",
+        f"- Error curve view (its animation frames included): {curve['20']:,} bytes of chart "
+        f"data at 20 iterations, {curve[str(LONG)]:,} at {LONG:,}.",
+        f"- Alpha sweep, 300 alphas x {LONG:,} iterations: {maths_['sweep_ms']} ms "
+        "(target < 50 ms).",
+        f"- 1,000,000 iterations of tinynet.train: gradient descent {maths_['train_gd_ms']} ms, "
+        f"up and down {maths_['train_up_down_ms']} ms (target < 1,000 ms).",
+        f"- A class at once ({room['students']} sessions): time to charts p50 {room['p50_s']} s, "
+        f"p95 {room['p95_s']} s; server memory {room['server_mib']} MiB (the browsers and the "
+        "server share this machine's cores).",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument("--quick", action="store_true", help="few samples: checks that it runs")
+    parser.add_argument("--output", type=Path, help="also write the results to this JSON file")
+    arguments = parser.parse_args()
+    results = measure(arguments.quick)
+    table = report(results)
+    print(table)
+    if arguments.output:
+        arguments.output.write_text(json.dumps({**results, "report": table}, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()

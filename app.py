@@ -13,7 +13,13 @@ import streamlit as st
 import tinynet
 from tinynet import figures
 from tinynet.analysis import stability, up_and_down_limit, verdict
-from tinynet.explain import REGIME_NAMES, bounce_sentence, regime_sentence, worked_step
+from tinynet.explain import (
+    REGIME_NAMES,
+    bounce_sentence,
+    method_text,
+    regime_sentence,
+    worked_step,
+)
 from tinynet.presets import PRESETS, label
 from tinynet.sharing import (
     CONTROLS,
@@ -64,93 +70,101 @@ GUESSES = {
 MAX_PINS = 6
 MAX_PROBLEMS = 12  # parts of a bad link named in its notice: one per setting, and one more
 PRESENTER_STYLE = "<style>html { font-size: 22px; }</style>"  # Streamlit sizes text in rem
+LEARNING_CAPTION = (
+    "Left: the error the network made at each iteration. Right: what it predicted, against the "
+    "target it should hit. Pin a run to keep it on both charts while you change the settings."
+)
+COMPARISON_CAPTION = (
+    "The article's three experiments on the same axes: up and down creeps in and then hops "
+    "around the answer, gradient descent without alpha explodes, and with alpha 0.1 it homes in "
+    "within a few iterations."
+)
 CHART_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
 
 
-# Cached work. Runs and tables are cached by their settings; each chart is drawn inside
-# a cached function, so that a rerun with the same settings replays the finished chart
-# instead of building and serialising the figure again.
-@st.cache_data(max_entries=256)
-def trained(
-    method: str,
-    weight: float,
-    data: float,
-    target: float,
-    iterations: int,
-    step: float,
-    alpha: float,
-    exact: bool,
-) -> tinynet.Run:
-    return tinynet.train(
-        method,
-        weight=weight,
-        data=data,
-        target=target,
-        iterations=iterations,
-        step=step,
-        alpha=alpha,
-        exact_derivative=exact,
-    )
+# Cached work. The charts and tables of a view are drawn inside one cached function, keyed
+# by plain values (a run's settings as a tuple: cheap to hash), so a rerun with the same
+# settings replays the finished elements instead of training, building figures and
+# serialising them again.
+def plain(settings: tinynet.Settings) -> tuple:
+    return dataclasses.astuple(settings)
 
 
-def run_of(settings: tinynet.Settings) -> tinynet.Run:
-    return trained(*dataclasses.astuple(settings))
+def train(values: tuple) -> tinynet.Run:
+    return tinynet.train(**dataclasses.asdict(tinynet.Settings(*values)))
+
+
+@st.cache_data(max_entries=128)
+def draw(view: str, runs: tuple[tuple, ...], labels: tuple[str, ...], at: int, font: int) -> None:
+    """The charts and tables of one view: drawn once for each input, replayed after that."""
+    DRAWINGS[view]([train(values) for values in runs], labels, at, font)
 
 
 def chart(figure: object, key: str) -> None:
     st.plotly_chart(figure, width="stretch", key=key, config=CHART_CONFIG)
 
 
-@st.cache_data(max_entries=64)
-def draw_learning(runs: tuple[tinynet.Settings, ...], labels: tuple[str, ...], font: int) -> None:
-    """The error and prediction charts of several runs, side by side."""
-    history = [run_of(settings) for settings in runs]
-    clip = len(runs) > 1
+def draw_learning(runs: list[tinynet.Run], labels: tuple[str, ...], at: int, font: int) -> None:
+    """The error and prediction charts of several runs, side by side, and what they show."""
     left, right = st.columns(2)
     with left:
         st.markdown("**Error per iteration**")
-        chart(figures.error_figure(history, labels, font), f"error_{labels[0]}")
+        chart(figures.error_figure(runs, labels, font), f"error_{labels[0]}")
     with right:
         st.markdown("**Prediction per iteration**")
-        chart(figures.prediction_figure(history, labels, font, clip), f"prediction_{labels[0]}")
+        clip = len(runs) > 1
+        chart(figures.prediction_figure(runs, labels, font, clip), f"prediction_{labels[0]}")
+    st.caption(LEARNING_CAPTION if labels[0] == "this run" else COMPARISON_CAPTION)
 
 
-@st.cache_data(max_entries=64)
-def draw_error_curve(settings: tinynet.Settings, at: int, font: int) -> None:
+def draw_error_curve(runs: list[tinynet.Run], labels: tuple[str, ...], at: int, font: int) -> None:
     st.markdown("**The error for every weight, and the tangent where the run stands**")
-    chart(figures.error_curve_figure(run_of(settings), at, font), "curve")
+    chart(figures.error_curve_figure(runs[0], at, font), "curve")
 
 
-@st.cache_data(max_entries=64)
-def draw_sweep(settings: tinynet.Settings, font: int) -> None:
+def draw_sweep(runs: list[tinynet.Run], labels: tuple[str, ...], at: int, font: int) -> None:
+    settings = runs[0].settings
     alphas = alpha_grid(settings.data, settings.alpha, settings.exact_derivative)
-    result = sweep(
-        alphas,
-        weight=settings.weight,
-        data=settings.data,
-        target=settings.target,
-        iterations=settings.iterations,
-        exact_derivative=settings.exact_derivative,
-    )
+    fixed = {name: getattr(settings, name) for name in ("weight", "data", "target", "iterations")}
+    result = sweep(alphas, **fixed, exact_derivative=settings.exact_derivative)
     analysis = stability(settings.data, settings.alpha, settings.exact_derivative)
     st.markdown(f"**{len(alphas)} alphas, {settings.iterations} iterations each**")
     chart(figures.sweep_figure(result, settings.alpha, analysis, font), "sweep")
 
 
-@st.cache_data(max_entries=32)
-def iteration_log(settings: tinynet.Settings, shown: int = 500) -> tuple[pd.DataFrame, str]:
-    """The history as a table, every number written as JavaScript prints it (exact, as in
-    the console), and the console lines; for a very long run their middle is left to the CSV."""
-    run = run_of(settings)
+def draw_log(runs: list[tinynet.Run], labels: tuple[str, ...], at: int, font: int) -> None:
+    """The history as a table, every number as JavaScript prints it (exact, as in the
+    console), and the console lines; for a very long run their middle is left to the CSV."""
+    run, shown = runs[0], 500
     table: dict[str, object] = {"iteration": run.iterations}
     for name in ("weights", "predictions", "errors", "updates"):
         numbers = getattr(run, name).tolist()
         table[name.removesuffix("s")] = [tinynet.js_number(number) for number in numbers]
+    st.dataframe(
+        pd.DataFrame(table),
+        hide_index=True,
+        width="stretch",
+        height=min(38 + 35 * len(run.iterations), 420),
+        column_config={"iteration": st.column_config.NumberColumn(format="plain")},
+    )
+    st.caption(
+        "The article prints its progress with JavaScript's console.log; these are the same lines, "
+        "number for number, to lay beside it."
+    )
     lines = run.log_lines()
     if len(lines) > 2 * shown:
         skipped = f"… {len(lines) - 2 * shown:,} more lines: the CSV has every iteration …"
         lines = [*lines[:shown], skipped, *lines[-shown:]]
-    return pd.DataFrame(table), "\n".join(lines)
+    st.code("\n".join(lines), language=None)
+
+
+DRAWINGS = {
+    "Learning": draw_learning,
+    "Compare methods": draw_learning,
+    "Error curve": draw_error_curve,
+    "Every alpha": draw_sweep,
+    "Iteration log": draw_log,
+}
 
 
 # Settings: read from the link once per session, held in the widgets' session state,
@@ -229,6 +243,27 @@ def control(key: str) -> None:
         number_setting(key, *NUMBERS[key])
 
 
+def controls(settings: tinynet.Settings, hidden: set[str]) -> None:
+    """The sidebar: the article's experiments, then every setting that applies to the method,
+    with the forecast after the method's own settings."""
+    st.header("Settings")
+    st.pills(
+        "The article's experiments, in one click",
+        tuple(PRESET_OF),
+        format_func=lambda key: PRESET_OF[key].title,
+        key="preset",
+        on_change=load_preset,
+        help="Each loads one experiment of the article, as it ran there.",
+    )
+    for key in CONTROLS:
+        if key not in hidden and applies(key):
+            control(key)
+        if key == ("exact" if gradient_descent() else "step"):
+            forecast(settings)
+    if hidden:
+        st.caption("Some controls are hidden for this lesson.")
+
+
 def forecast(settings: tinynet.Settings) -> None:
     """What the method will do with these settings, said before anything runs."""
     if settings.method == "gradient_descent":
@@ -248,9 +283,23 @@ def load_preset() -> None:
     st.session_state.preset = None
 
 
-def headline(column: object, name: str, value: float, when: str) -> None:
-    """A headline number, short enough for a phone; its exact value is in the help."""
-    column.metric(name, f"{value:.4g}", help=f"{when} Exactly {tinynet.js_number(value)}.")
+def headline_numbers(settings: tinynet.Settings, run: tinynet.Run) -> None:
+    """The final weight, the last prediction and error, and the best weight: short enough
+    for a phone, each with its exact value in its help."""
+    count = len(run.errors)
+    numbers = [("Final weight", run.final_weight, f"The weight after the last of {count} updates.")]
+    if count:
+        numbers.append(("Prediction", run.predictions[-1], f"Logged at iteration {count}."))
+        numbers.append(("Error", run.errors[-1], f"Logged at iteration {count}."))
+    for name, value, when in numbers:
+        st.metric(name, f"{value:.4g}", help=f"{when} Exactly {tinynet.js_number(value)}.")
+    answer = settings.target / settings.data if settings.data else math.nan
+    st.metric(
+        "Best weight",
+        f"{answer:.4g}" if math.isfinite(answer) else "none",
+        help="target ÷ data: the weight whose prediction hits the target exactly "
+        "(none when data is 0 or the answer is too large for a number).",
+    )
 
 
 def pin() -> None:
@@ -275,7 +324,7 @@ def reveal(preset_key: str) -> None:
 
 def show_answer(answer: dict[str, object]) -> None:
     preset = next(preset for preset in PRESETS if preset.key == answer["preset"])
-    run = run_of(preset.settings)
+    run = train(plain(preset.settings))
     truth = GUESSES[preset.outcome].lower()
     if answer["guess"] == preset.outcome:
         st.success(f"**Right: {truth}.** {preset.lesson}")
@@ -297,49 +346,14 @@ def show_answer(answer: dict[str, object]) -> None:
 def learning_view(settings: tinynet.Settings, run: tinynet.Run, font: int) -> None:
     """The error and prediction charts, pins, and how the method learns."""
     pins = tuple(pinned for pinned in st.session_state.pins if pinned != settings)
-    draw_learning((settings, *pins), ("this run", *(label(pinned) for pinned in pins)), font)
-    st.caption(
-        "Left: the error the network made at each iteration. Right: what it predicted, against the "
-        "target it should hit. Pin a run to keep it on both charts while you change the settings."
-    )
-    pin_column, clear_column = st.columns(2)
-    pin_column.button("Pin this run", icon=":material/push_pin:", on_click=pin, width="stretch")
-    clear_column.button(
-        "Clear pinned runs",
-        on_click=clear_pins,
-        disabled=not st.session_state.pins,
-        width="stretch",
-    )
+    runs = tuple(plain(each) for each in (settings, *pins))
+    labels = ("this run", *(label(pinned) for pinned in pins))
+    draw("Learning", runs, labels, 0, font)
+    with st.container(horizontal=True):
+        st.button("Pin this run", icon=":material/push_pin:", on_click=pin)
+        st.button("Clear pinned runs", on_click=clear_pins, disabled=not st.session_state.pins)
     with st.expander("How this method learns", expanded=True):
-        explain_method(settings)
-
-
-def explain_method(settings: tinynet.Settings) -> None:
-    """The method in words and its update rule (in plain type: no formula renderer to load)."""
-    if settings.method == "up_and_down":
-        st.markdown(
-            "**Up and down** is a guessing game. Each iteration it tries the weight one step "
-            "higher and one step lower, and keeps whichever gives the smaller error (on a tie it "
-            "goes down). It needs no slope, but its step never shrinks either, so it ends up "
-            "hopping back and forth across the answer."
-        )
-        st.markdown("#### w ← w + step if error(w + step) < error(w − step), otherwise w − step")
-        return
-    st.markdown(
-        "**Gradient descent** asks the error which way is downhill. The gradient says how fast "
-        "the error grows as the weight grows; stepping against it lowers the error. Alpha "
-        "scales the step: too small and learning crawls, too big and each step jumps past the "
-        "answer and lands further away than it started."
-    )
-    double = "2 · " if settings.exact_derivative else ""
-    st.markdown(f"#### w ← w − α · {double}data · (data · w − target)")
-    if settings.exact_derivative:
-        st.caption("The exact slope is twice the article's, so the same alpha moves twice as far.")
-    else:
-        st.caption(
-            "As in the article, this drops the factor 2 of the true slope "
-            "2 · data · (data · w − target): it only rescales alpha."
-        )
+        st.markdown(method_text(settings.method, settings.exact_derivative))
 
 
 def curve_view(settings: tinynet.Settings, run: tinynet.Run, font: int) -> None:
@@ -358,7 +372,7 @@ def curve_view(settings: tinynet.Settings, run: tinynet.Run, font: int) -> None:
             max_value=count,
         )
     at = st.session_state.at
-    draw_error_curve(settings, at, font)
+    draw("Error curve", (plain(settings),), (), at, font)
     st.caption(
         "The grey parabola is the error for every possible weight; its lowest point (the star) "
         "is the answer, target ÷ data. Blue dots are the weights the run visited. The orange "
@@ -390,7 +404,7 @@ def sweep_view(settings: tinynet.Settings, run: tinynet.Run, font: int) -> None:
     if settings.data == 0:
         st.info("With data 0 the error does not depend on the weight, so every alpha stalls.")
     else:
-        draw_sweep(settings, font)
+        draw("Every alpha", (plain(settings),), (), 0, font)
         st.caption(
             f"Each point is a whole gradient-descent run of {settings.iterations} iterations from "
             "this weight, data and target, with its own alpha. Top: the error at the last "
@@ -402,42 +416,21 @@ def sweep_view(settings: tinynet.Settings, run: tinynet.Run, font: int) -> None:
 
 def compare_view(settings: tinynet.Settings, run: tinynet.Run, font: int) -> None:
     """The article's three experiments on the same axes."""
-    draw_learning(
-        tuple(preset.settings for preset in PRESETS),
-        tuple(preset.title for preset in PRESETS),
-        font,
-    )
-    st.caption(
-        "The article's three experiments on the same axes: up and down creeps in and then hops "
-        "around the answer, gradient descent without alpha explodes, and with alpha 0.1 it homes "
-        "in "
-        "within a few iterations."
-    )
+    runs = tuple(plain(preset.settings) for preset in PRESETS)
+    draw("Compare methods", runs, tuple(preset.title for preset in PRESETS), 0, font)
 
 
 def log_view(settings: tinynet.Settings, run: tinynet.Run, font: int) -> None:
     """Every iteration's numbers: a table, the CSV and the console lines."""
-    table, console = iteration_log(settings)
-    st.dataframe(
-        table,
-        hide_index=True,
-        width="stretch",
-        height=min(38 + 35 * len(table), 420),
-        column_config={"iteration": st.column_config.NumberColumn(format="plain")},
-    )
     st.download_button(
         "Download the log as CSV",
-        data=lambda: run_of(settings).to_csv(),  # written only when asked for
+        data=run.to_csv,  # written only when asked for
         file_name=f"tinynet-{settings.method}.csv",
         mime="text/csv",
         icon=":material/download:",
         on_click="ignore",
     )
-    st.caption(
-        "The article prints its progress with JavaScript's console.log; these are the same lines, "
-        "number for number, to lay beside it."
-    )
-    st.code(console, language=None)
+    draw("Iteration log", (plain(settings),), (), 0, font)
 
 
 def quiz_view(settings: tinynet.Settings, run: tinynet.Run, font: int) -> None:
@@ -518,26 +511,8 @@ for key in FIELDS:  # keeps a hidden control's value while its widget is not dra
     st.session_state[key] = st.session_state[key]
 hidden = set(st.session_state.hide)
 
-with st.sidebar:
-    st.header("Settings")
-    st.pills(
-        "The article's experiments, in one click",
-        tuple(PRESET_OF),
-        format_func=lambda key: PRESET_OF[key].title,
-        key="preset",
-        on_change=load_preset,
-        help="Each loads one experiment of the article, as it ran there.",
-    )
-    for key in CONTROLS:
-        if key not in hidden and applies(key):
-            control(key)
-        if key == ("exact" if gradient_descent() else "step"):  # the method's own settings
-            forecast(settings_from(current_values()))
-    if hidden:
-        st.caption("Some controls are hidden for this lesson.")
-
-settings = settings_from(current_values())
-run = run_of(settings)
+settings = settings_from(current_values())  # the controls' latest values, in session state
+run = train(plain(settings))
 font = 20 if st.session_state.presenter else 14
 
 st.title("How a one-weight network learns")
@@ -556,21 +531,10 @@ if st.session_state.link_problems:
 
 judgement = verdict(run)
 VERDICT_BOXES[judgement.kind](f"**{judgement.headline}.** {judgement.reason}")
-final, prediction, error, best = st.columns(4)
-count = len(run.errors)
-headline(final, "Final weight", run.final_weight, f"The weight after the last of {count} updates.")
-if count:
-    headline(prediction, "Prediction", run.predictions[-1], f"Logged at iteration {count}.")
-    headline(error, "Error", run.errors[-1], f"Logged at iteration {count}.")
-answer = settings.target / settings.data if settings.data else math.nan
-best.metric(
-    "Best weight",
-    f"{answer:.4g}" if math.isfinite(answer) else "none",
-    help="target ÷ data: the weight whose prediction hits the target exactly "
-    "(none when data is 0 or the answer is too large for a number).",
-)
+with st.container(horizontal=True, gap="large"):
+    headline_numbers(settings, run)
 
-# One function per tab, in the order of VIEWS. Only the open tab runs: the others cost
+# One function per view, in the order of VIEWS. Only the chosen view runs: the others cost
 # neither the server nor the browser anything until a student opens them.
 views = (
     learning_view,
@@ -582,10 +546,15 @@ views = (
     code_view,
     teach_view,
 )
-for tab, view in zip(st.tabs(VIEWS, key="view", on_change="rerun"), views, strict=True):
-    if tab.open:
-        with tab:
-            view(settings, run, font)
+st.segmented_control(
+    "View", VIEWS, key="view", required=True, label_visibility="collapsed", width="stretch"
+)
+views[VIEWS.index(st.session_state.view)](settings, run, font)
+
+# The controls come last: their values are already in session state, read above, and drawn
+# last they reach the browser after the charts, which is what a student waits for.
+with st.sidebar:
+    controls(settings, hidden)
 
 query = to_query(current_values())
 if st.query_params.to_dict() != query:

@@ -46,13 +46,11 @@ class Visit:
         return self.page.locator("[data-testid=stPlotlyChart]:visible")
 
     def tab(self, name: str) -> None:
-        """Open a tab: the app runs it, and the link names it once the run is done."""
-        self.page.get_by_role("tab", name=name).click()
+        """Open a view: the app runs it, and the link names it once the run is done."""
+        self.page.get_by_role("radiogroup", name="View").get_by_role("radio", name=name).click()
         self.wait_for(lambda: self.query().get("view", "Learning") == name)
-        panel = self.page.get_by_role("tabpanel", name=name)
-        for index in range(panel.locator("[data-testid=stPlotlyChart]").count()):
-            chart = panel.locator("[data-testid=stPlotlyChart]").nth(index)
-            chart.locator(".main-svg").first.wait_for(timeout=60_000)
+        for index in range(self.charts().count()):
+            self.charts().nth(index).locator(".main-svg").first.wait_for(timeout=60_000)
 
     def query(self) -> dict[str, str]:
         return {key: values[-1] for key, values in parse_qs(urlparse(self.page.url).query).items()}

@@ -20,6 +20,33 @@ REGIME_NAMES = {
 """Each regime of ``tinynet.analysis.stability`` in a student's words."""
 
 
+def method_text(method: str, exact_derivative: bool = False) -> str:
+    """What a method does, in words, and its update rule, as Markdown."""
+    if method == "up_and_down":
+        return (
+            "**Up and down** is a guessing game. Each iteration it tries the weight one step "
+            "higher and one step lower, and keeps whichever gives the smaller error (on a tie it "
+            "goes down). It needs no slope, but its step never shrinks either, so it ends up "
+            "hopping back and forth across the answer.\n\n"
+            "#### w ← w + step if error(w + step) < error(w − step), otherwise w − step"
+        )
+    double = "2 · " if exact_derivative else ""
+    if exact_derivative:
+        note = "The exact slope is twice the article's, so the same alpha moves twice as far."
+    else:
+        note = (
+            "As in the article, this drops the factor 2 of the true slope "
+            "2 · data · (data · w − target): it only rescales alpha."
+        )
+    return (
+        "**Gradient descent** asks the error which way is downhill. The gradient says how fast "
+        "the error grows as the weight grows; stepping against it lowers the error. Alpha scales "
+        "the step: too small and learning crawls, too big and each step jumps past the answer "
+        "and lands further away than it started.\n\n"
+        f"#### w ← w − α · {double}data · (data · w − target)\n\n{note}"
+    )
+
+
 def regime_sentence(analysis: Stability) -> str:
     """What every gradient-descent step will do to the distance to the answer, and the two
     alphas where that changes."""

@@ -10,7 +10,7 @@ from tinynet.analysis import TOLERANCE, stability
 from tinynet.network import squared_error
 from tinynet.training import Settings, shown
 
-_CHUNK = 128  # iterations simulated between two looks at the history
+_CHUNK = 256  # iterations simulated between two looks at the history
 _LARGE = 1e150  # a miss beyond this may overflow when squared: look closer
 
 
@@ -118,30 +118,34 @@ class _Columns:
         self.reached_at = np.zeros(count, dtype=np.int64)
         self.done = 0
         self.columns = np.arange(count)
+        # Buffers for every run; as runs leave, the ones still moving use their first columns.
+        self.buffer = np.empty((_CHUNK + 1, count))
+        self.full_rows = [np.full(count, value) for value in (self.data, self.target, self.scale)]
+        self.step_row = np.empty(count)
         self._start(np.full(count, settings.weight), alphas)
 
     def _start(self, weights: np.ndarray, alphas: np.ndarray) -> None:
+        count = len(alphas)
         self.alphas = alphas
-        self.weights = np.empty((_CHUNK + 1, len(alphas)))
+        self.weights = self.buffer[:, :count]
         self.weights[0] = weights
-        # The hot loop calls ufuncs on 300 numbers, so their call overhead is the cost:
-        # row views made once, and constants as whole rows, halve it.
+        # The hot loop calls ufuncs on a few hundred numbers, so their call overhead is the
+        # cost: row views made once, and constants as whole rows, halve it.
         self.rows = list(self.weights)
-        self.constants = [
-            np.full(len(alphas), value) for value in (self.data, self.target, self.scale)
-        ]
-        self.step = np.empty(len(alphas))
+        self.constants = [row[:count] for row in self.full_rows]
+        self.step = self.step_row[:count]
 
     def advance(self, count: int) -> None:
         """Simulate ``count`` iterations, then retire the runs whose outcome is known."""
         (data, target, scale), alphas, step = self.constants, self.alphas, self.step
+        multiply, subtract = np.multiply, np.subtract
         for before, after in zip(self.rows[:count], self.rows[1 : count + 1], strict=True):
             # weight - alpha * gradient, in train's order of operations, in place.
-            np.multiply(data, before, step)
-            np.subtract(step, target, step)
-            np.multiply(step, scale, step)
-            np.multiply(alphas, step, step)
-            np.subtract(before, step, after)
+            multiply(data, before, step)
+            subtract(step, target, step)
+            multiply(step, scale, step)
+            multiply(alphas, step, step)
+            subtract(before, step, after)
         history = self.weights[: count + 1]
         self._arrivals(history)
         self._overflows(history)

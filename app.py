@@ -71,8 +71,8 @@ MAX_PINS = 6
 MAX_PROBLEMS = 12  # parts of a bad link named in its notice: one per setting, and one more
 PRESENTER_STYLE = "<style>html { font-size: 22px; }</style>"  # Streamlit sizes text in rem
 LEARNING_CAPTION = (
-    "Left: the error the network made at each iteration. Right: what it predicted, against the "
-    "target it should hit. Pin a run to keep it on both charts while you change the settings."
+    "Top: the error the network made at each iteration. Bottom: what it predicted, against the "
+    "target it should hit. Pin a run to keep it on the chart while you change the settings."
 )
 COMPARISON_CAPTION = (
     "The article's three experiments on the same axes: up and down creeps in and then hops "
@@ -105,15 +105,9 @@ def chart(figure: object, key: str) -> None:
 
 
 def draw_learning(runs: list[tinynet.Run], labels: tuple[str, ...], at: int, font: int) -> None:
-    """The error and prediction charts of several runs, side by side, and what they show."""
-    left, right = st.columns(2)
-    with left:
-        st.markdown("**Error per iteration**")
-        chart(figures.error_figure(runs, labels, font), f"error_{labels[0]}")
-    with right:
-        st.markdown("**Prediction per iteration**")
-        clip = len(runs) > 1
-        chart(figures.prediction_figure(runs, labels, font, clip), f"prediction_{labels[0]}")
+    """The error and the prediction of several runs per iteration, and what they show."""
+    figure = figures.learning_figure(runs, labels, font, clip=len(runs) > 1)
+    chart(figure, f"learning_{labels[0]}")
     st.caption(LEARNING_CAPTION if labels[0] == "this run" else COMPARISON_CAPTION)
 
 
@@ -531,7 +525,7 @@ if st.session_state.link_problems:
 
 judgement = verdict(run)
 VERDICT_BOXES[judgement.kind](f"**{judgement.headline}.** {judgement.reason}")
-with st.container(horizontal=True, gap="large"):
+with st.container(horizontal=True, gap="medium"):
     headline_numbers(settings, run)
 
 # One function per view, in the order of VIEWS. Only the chosen view runs: the others cost

@@ -36,48 +36,71 @@ def test_thinning_keeps_every_point_that_fits_and_the_extremes_of_the_rest():
     assert {0, 99_999, 31_337, int(values.argmin())} <= set(keep.tolist())
 
 
-def test_error_chart_uses_a_log_axis_and_marks_exact_zeros():
+def _half(figure, name_start, axis="y"):
+    """A trace of the learning figure, from its error ("y") or prediction ("y2") half."""
+    return next(
+        trace
+        for trace in figure.data
+        if trace.name.startswith(name_start) and (trace.yaxis or "y") == axis
+    )
+
+
+def test_error_half_uses_a_log_axis_and_marks_exact_zeros():
     run = tinynet.train("gradient_descent", **ARTICLE, alpha=0.1)
-    figure = figures.error_figure([run], ["this run"])
-    assert figure.layout.yaxis.type == "log"
-    line = _trace(figure, "this run")
+    figure = figures.learning_figure([run], ["this run"])
+    assert figure.layout.yaxis.type == "log" and figure.layout.yaxis2.type != "log"
+    line = _half(figure, "this run")
     assert np.isnan(line.y[16:]).all() and np.array_equal(line.y[:16], run.errors[:16])
-    zeros = _trace(figure, "this run: exactly 0")
+    zeros = _half(figure, "this run: exactly 0")
     assert list(zeros.x) == list(range(17, 21))
     assert np.all(zeros.y < run.errors[:16].min())
-    assert figure.layout.annotations[0].text == "▼ error exactly 0: a log axis cannot show it"
+    (note,) = figure.layout.annotations
+    assert note.text == "▼ error exactly 0: a log axis cannot show it" and note.yref == "y domain"
 
 
-def test_error_chart_stays_linear_when_the_error_barely_changes():
+def test_error_half_stays_linear_when_the_error_barely_changes():
     run = tinynet.train("gradient_descent", **{**ARTICLE, "iterations": 3}, alpha=0.001)
-    figure = figures.error_figure([run], ["this run"])
+    figure = figures.learning_figure([run], ["this run"])
     assert figure.layout.yaxis.type != "log"
     assert not figure.layout.annotations
 
 
+def test_both_halves_share_one_iteration_axis_and_one_legend_entry_per_run():
+    run = tinynet.train("gradient_descent", **ARTICLE, alpha=0.1)
+    figure = figures.learning_figure([run], ["this run"])
+    assert np.array_equal(_half(figure, "this run", "y2").y, run.predictions)
+    assert figure.layout.xaxis.anchor == "y2"
+    assert figure.layout.yaxis.domain[0] > figure.layout.yaxis2.domain[1]
+    shown = [trace.name for trace in figure.data if trace.showlegend is not False]
+    assert shown.count("this run") == 1 and "target 4" in shown
+
+
 def test_pinned_runs_are_drawn_dotted_beside_the_current_one():
     runs = [tinynet.train("gradient_descent", **ARTICLE, alpha=alpha) for alpha in (0.1, 0.05)]
-    figure = figures.prediction_figure(runs, ["this run", "alpha 0.05"])
-    assert _trace(figure, "this run").line.dash == "solid"
-    assert _trace(figure, "alpha 0.05").line.dash == "dot"
-    assert list(_trace(figure, "target").y) == [4.0, 4.0]
+    figure = figures.learning_figure(runs, ["this run", "alpha 0.05"])
+    for axis in ("y", "y2"):
+        assert _half(figure, "this run", axis).line.dash == "solid"
+        assert _half(figure, "alpha 0.05", axis).line.dash == "dot"
+    assert list(_half(figure, "target", "y2").y) == [4.0, 4.0]
 
 
 def test_long_runs_are_thinned_for_the_eye_only():
     run = tinynet.train("up_and_down", **{**ARTICLE, "iterations": 10_000}, step=0.0001)
-    for figure in (figures.error_figure([run], ["run"]), figures.prediction_figure([run], ["run"])):
-        line = _trace(figure, "run")
+    figure = figures.learning_figure([run], ["run"])
+    for axis in ("y", "y2"):
+        line = _half(figure, "run", axis)
         assert len(line.x) <= figures.MAX_POINTS + 1
         assert line.x[0] == 1 and line.x[-1] == 10_000
 
 
 def test_clipped_comparison_keeps_exploding_runs_off_the_chart_and_says_so():
     runs = [tinynet.train("gradient_descent", **ARTICLE, alpha=alpha) for alpha in (0.1, 1.0)]
-    figure = figures.prediction_figure(runs, ["calm", "wild"], clip=True)
-    low, high = figure.layout.yaxis.range
+    figure = figures.learning_figure(runs, ["calm", "wild"], clip=True)
+    low, high = figure.layout.yaxis2.range
     assert low < 1.5 and 4 < high < 10
-    assert np.nanmax(np.abs(_trace(figure, "wild").y)) <= high
-    assert "wild leaves the chart (reaches 3.6e+17)" in figure.layout.annotations[0].text
+    assert np.nanmax(np.abs(_half(figure, "wild", "y2").y)) <= high
+    (note,) = [note for note in figure.layout.annotations if note.yref == "y2 domain"]
+    assert "wild leaves the chart (reaches 3.6e+17)" in note.text
 
 
 @pytest.mark.parametrize("at", [1, 2, 7, 20])

@@ -227,8 +227,8 @@ def test_every_view_of_any_run_works(settings_, at):
     judgement = verdict(run)
     assert judgement.kind in {"converged", "bouncing", "still_moving", "stalled", "diverged"}
     assert "nan" not in judgement.reason and "inf" not in judgement.reason.replace("info", "")
-    _finite_json(figures.error_figure([run], ["run"]))
-    _finite_json(figures.prediction_figure([run, run], ["run", "again"], clip=True))
+    _finite_json(figures.learning_figure([run], ["run"]))
+    _finite_json(figures.learning_figure([run, run], ["run", "again"], clip=True))
     _finite_json(figures.error_curve_figure(run, at))
     if len(run.weights):
         latex = worked_step(run, min(at, len(run.weights)))

@@ -74,8 +74,8 @@ def _layout(x_title: str, y_title: str, font_size: int) -> dict:
     font = {"size": font_size}
     return {
         "font": font,
-        "xaxis": {"title": {"text": x_title, "font": font}, "tickfont": font},
-        "yaxis": {"title": {"text": y_title, "font": font}, "tickfont": font},
+        "xaxis": _axis(x_title, font_size),
+        "yaxis": _axis(y_title, font_size),
         "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
         "legend": {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom", "font": font},
         "hoverlabel": {"font": font},
@@ -83,15 +83,21 @@ def _layout(x_title: str, y_title: str, font_size: int) -> dict:
     }
 
 
-def _note(text: str, font_size: int, y: float = 0) -> dict:
+def _axis(title: str, font_size: int, **more: object) -> dict:
+    font = {"size": font_size}
+    return {"title": {"text": title, "font": font}, "tickfont": font, **more}
+
+
+def _note(text: str, font_size: int, axis: str) -> dict:
+    """A note in the bottom left corner of the panel of y axis ``axis``."""
     return {
         "text": text,
         "xref": "paper",
-        "yref": "paper",
+        "yref": f"{axis} domain",
         "x": 0,
-        "y": y,
+        "y": 0,
         "xanchor": "left",
-        "yanchor": "bottom" if y == 0 else "top",
+        "yanchor": "bottom",
         "align": "left",
         "showarrow": False,
         "font": {"size": font_size - 2},
@@ -139,8 +145,34 @@ def _spans_decades(values: np.ndarray) -> bool:
 
 
 @_quietly
-def error_figure(runs: Sequence[Run], labels: Sequence[str], font_size: int = 14) -> go.Figure:
-    """The error at each iteration, one line per run (the first is the current one).
+def learning_figure(
+    runs: Sequence[Run], labels: Sequence[str], font_size: int = 14, clip: bool = False
+) -> go.Figure:
+    """The error (top) and the prediction (bottom) at each iteration, on one shared
+    iteration axis, one line per run (the first is the current one).
+
+    See ``_error_panel`` and ``_prediction_panel`` for what each half shows.
+    """
+    error_traces, error_axis, notes = _error_panel(runs, labels, font_size)
+    prediction_traces, prediction_axis, more_notes = _prediction_panel(
+        runs, labels, font_size, clip
+    )
+    for trace in prediction_traces:  # the legend names each run once, for both halves
+        trace.update({"yaxis": "y2", "legendgroup": trace["name"]})
+        trace["showlegend"] = trace["name"].startswith("target")
+    for trace in error_traces:
+        trace["legendgroup"] = trace["name"]
+    layout = _layout("iteration", "", font_size)
+    layout["xaxis"]["anchor"] = "y2"  # one iteration axis, under the lower half
+    layout["yaxis"] = {**error_axis, "domain": [0.56, 1.0]}
+    layout["yaxis2"] = {**prediction_axis, "domain": [0.0, 0.44]}
+    layout["annotations"] = notes + more_notes
+    layout["height"] = 620
+    return go.Figure({"data": error_traces + prediction_traces, "layout": layout})
+
+
+def _error_panel(runs: Sequence[Run], labels: Sequence[str], font_size: int) -> tuple:
+    """The error at each iteration: traces, axis and notes.
 
     A log axis is used when the errors span three or more orders of magnitude.
     A log axis cannot show an error of exactly 0, so those iterations are
@@ -153,15 +185,9 @@ def error_figure(runs: Sequence[Run], labels: Sequence[str], font_size: int = 14
     for number, (run, label) in enumerate(zip(runs, labels, strict=True)):
         keep = thin(len(run.errors), run.errors)
         shown = run.errors[keep]
-        traces.append(
-            _line(
-                run.iterations[keep],
-                np.where(shown > 0, shown, np.nan) if log else shown,
-                label,
-                number,
-                "error",
-            )
-        )
+        if log:
+            shown = np.where(shown > 0, shown, np.nan)
+        traces.append(_line(run.iterations[keep], shown, label, number, "error"))
         zero = keep[run.errors[keep] == 0]
         if log and zero.size:
             marked = True
@@ -180,19 +206,19 @@ def error_figure(runs: Sequence[Run], labels: Sequence[str], font_size: int = 14
                     "hovertemplate": "iteration %{x}<br>error = 0 exactly<extra></extra>",
                 }
             )
-    layout = _layout("iteration", "error (log scale)" if log else "error", font_size)
+    axis = _axis("error (log scale)" if log else "error", font_size)
     if log:
-        layout["yaxis"].update({"type": "log", "exponentformat": "power"})
-    if marked:  # the legend names the runs; the note says what ▼ means
-        layout["annotations"] = [_note("▼ error exactly 0: a log axis cannot show it", font_size)]
-    return go.Figure({"data": traces, "layout": layout})
+        axis.update({"type": "log", "exponentformat": "power"})
+    notes = (
+        [_note("▼ error exactly 0: a log axis cannot show it", font_size, "y")] if marked else []
+    )
+    return traces, axis, notes
 
 
-@_quietly
-def prediction_figure(
-    runs: Sequence[Run], labels: Sequence[str], font_size: int = 14, clip: bool = False
-) -> go.Figure:
-    """The prediction at each iteration, one line per run, with the target as a line.
+def _prediction_panel(
+    runs: Sequence[Run], labels: Sequence[str], font_size: int, clip: bool
+) -> tuple:
+    """The prediction at each iteration, with the target as a line: traces, axis, notes.
 
     With ``clip``, runs whose prediction flies off to many times its first miss
     are allowed to leave the chart (a note says how far they go), so that the
@@ -225,11 +251,10 @@ def prediction_figure(
             "hovertemplate": "target %{y:.6g}<extra></extra>",
         }
     )
-    layout = _layout("iteration", "prediction", font_size)
+    axis = _axis("prediction", font_size)
     if notes:
-        layout["yaxis"].update({"range": [low, high], "autorange": False})
-        layout["annotations"] = [_note("<br>".join(notes), font_size)]
-    return go.Figure({"data": traces, "layout": layout})
+        axis.update({"range": [low, high], "autorange": False})
+    return traces, axis, [_note("<br>".join(notes), font_size, "y2")] if notes else []
 
 
 def _flies_off(predictions: np.ndarray, target: float) -> bool:

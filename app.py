@@ -511,8 +511,8 @@ font = 20 if st.session_state.presenter else 14
 
 st.title("How a one-weight network learns")
 st.caption(
-    "The network predicts tomorrow's patients as `data × weight` and scores itself with the "
-    "squared error `(prediction − target)²`. Training means changing the weight until that "
+    "The network predicts tomorrow's patients as *data × weight* and scores itself with the "
+    "squared error *(prediction − target)²*. Training means changing the weight until that "
     "error is small."
 )
 if st.session_state.link_problems:

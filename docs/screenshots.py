@@ -3,19 +3,50 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import Page, sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from support import CHROMIUM, CHROMIUM_FLAGS, streamlit_server
+from support import CHROMIUM, CHROMIUM_FLAGS, DRAWN, IDLE, streamlit_server
 
 HERE = Path(__file__).resolve().parent
-SHOTS = [
-    # file name, query, viewport, tab to open
+
+
+def to_chart(page: Page) -> None:
+    """Scroll the first chart, its legend included, to just below the app's header."""
+    page.locator("[data-testid=stPlotlyChart]").first.evaluate(
+        """chart => {
+            chart.scrollIntoView({block: 'start'});
+            let box = chart.parentElement;
+            while (box && box.scrollHeight <= box.clientHeight) box = box.parentElement;
+            if (box) box.scrollTop -= 80;
+        }"""
+    )
+
+
+def pin_then_change(page: Page) -> None:
+    """Pin the article's run, then try a smaller alpha beside it."""
+    page.get_by_role("button", name="Pin this run").click()
+    page.wait_for_selector(IDLE)
+    box = page.get_by_label("Alpha (learning rate)", exact=True)
+    box.fill("0.03")
+    box.press("Enter")
+    page.wait_for_timeout(500)
+    page.wait_for_selector(IDLE)
+    to_chart(page)
+
+
+SHOTS: list[tuple[str, str, tuple[int, int], Callable[[Page], None] | None]] = [
+    # file name, link, viewport, what to do before the picture
     ("dashboard.png", "", (1280, 900), None),
-    ("error-curve.png", "?alpha=0.03&at=2&view=Error+curve", (1280, 900), "Error curve"),
-    ("every-alpha.png", "?alpha=0.15&view=Every+alpha", (1280, 900), "Every alpha"),
+    ("error-curve.png", "?alpha=0.03&at=2&view=Error+curve", (1280, 900), None),
+    ("every-alpha.png", "?alpha=0.15&view=Every+alpha", (1280, 900), None),
+    ("pinned.png", "", (1280, 900), pin_then_change),
+    ("compare.png", "?view=Compare+methods", (1280, 900), to_chart),
+    ("quiz.png", "?view=Quiz", (1280, 900), None),
+    ("code.png", "?alpha=0.03&view=Code", (1280, 720), None),
     ("presenter.png", "?presenter=true&hide=method,exact&alpha=1", (1280, 720), None),
     ("phone.png", "?method=up_and_down", (390, 844), None),
 ]
@@ -24,13 +55,15 @@ SHOTS = [
 def main() -> None:
     with streamlit_server() as server, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        for name, query, (width, height), tab in SHOTS:
+        for name, query, (width, height), action in SHOTS:
             page = browser.new_page(viewport={"width": width, "height": height})
             page.goto(server.url + "/" + query)
-            page.wait_for_selector("[data-testid=stPlotlyChart] .main-svg", timeout=60_000)
-            page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]")
-            if tab:  # opened by the link's view=, then scrolled to
-                page.locator("[data-testid=stPlotlyChart]").first.scroll_into_view_if_needed()
+            page.wait_for_selector(IDLE, timeout=60_000)
+            if page.locator("[data-testid=stPlotlyChart]").count():
+                page.wait_for_selector(DRAWN, timeout=60_000)
+            if action:
+                action(page)
+            page.mouse.move(width - 5, height - 5)  # no hover label or chart toolbar
             page.wait_for_timeout(1500)
             page.screenshot(path=HERE / name)
             page.close()

@@ -24,6 +24,12 @@ def missing(what: str, how: str) -> None:
     pytest.skip(message)
 
 
+def only_in_ci(what: str) -> None:
+    """Skip a long test on a developer's machine unless asked for; CI always runs it."""
+    if not IN_CI and not os.environ.get("TINYNET_SLOW"):
+        pytest.skip(f"{what}: runs in CI, or here with TINYNET_SLOW=1")
+
+
 def article_logs() -> dict[str, list[str]]:
     """The console output printed in the article, by experiment."""
     logs: dict[str, list[str]] = {}

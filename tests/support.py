@@ -58,9 +58,13 @@ def wait_healthy(url: str, process: subprocess.Popen, seconds: float = 60) -> No
 
 @contextlib.contextmanager
 def streamlit_server(
-    python: str = sys.executable, script: Path = ROOT / "app.py"
+    python: str = sys.executable, script: Path = ROOT / "app.py", cwd: Path = ROOT
 ) -> Iterator[Server]:
-    """``streamlit run`` on a free loopback port; stopped when the block ends."""
+    """``streamlit run`` on a free loopback port; stopped when the block ends.
+
+    It runs in ``cwd``, whose ``.streamlit/config.toml`` it reads: by default the
+    project's own, whichever script it serves.
+    """
     port = free_port()
     command = [
         python,
@@ -75,7 +79,7 @@ def streamlit_server(
     ]
     url = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryFile() as log:
-        process = subprocess.Popen(command, cwd=script.parent, stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(command, cwd=cwd, stdout=log, stderr=subprocess.STDOUT)
         try:
             try:
                 wait_healthy(url, process)

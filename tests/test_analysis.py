@@ -9,7 +9,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import tinynet
-from tinynet.analysis import REGIMES, stability, up_and_down_limit, verdict
+from tinynet import stability, up_and_down_limit, verdict
+from tinynet.analysis import REGIMES
 from tinynet.presets import PRESETS
 
 OUTCOME_OF = {"converged": "converges", "bouncing": "bounces", "diverged": "diverges"}

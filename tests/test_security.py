@@ -1,0 +1,67 @@
+"""What the app trusts: nothing a visitor sends is run, unpickled or rendered as HTML, and a
+deployment shows no stack traces."""
+
+from __future__ import annotations
+
+import ast
+import shutil
+import tomllib
+from pathlib import Path
+
+import pytest
+from support import IDLE, ROOT, streamlit_server
+
+SOURCES = [ROOT / "app.py", *sorted((ROOT / "tinynet").glob("*.py"))]
+FORBIDDEN_CALLS = {"eval", "exec", "compile", "__import__", "getattr_static"}
+FORBIDDEN_MODULES = {"pickle", "marshal", "shelve", "subprocess", "os"}
+
+
+def _trees() -> list[tuple[Path, ast.Module]]:
+    return [(path, ast.parse(path.read_text(), str(path))) for path in SOURCES]
+
+
+@pytest.mark.parametrize(("path", "tree"), _trees(), ids=lambda value: getattr(value, "name", ""))
+def test_nothing_is_evaluated_unpickled_or_shelled_out(path, tree):
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            assert node.func.id not in FORBIDDEN_CALLS, f"{path.name}:{node.lineno}"
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            names = [alias.name for alias in node.names] + [getattr(node, "module", None) or ""]
+            assert not FORBIDDEN_MODULES & {name.split(".")[0] for name in names}, path.name
+
+
+def test_html_is_only_ever_the_apps_own_constant():
+    tree = ast.parse((ROOT / "app.py").read_text())
+    for node in ast.walk(tree):
+        if isinstance(node, ast.keyword) and node.arg == "unsafe_allow_html":
+            pytest.fail(f"unsafe_allow_html at line {node.value.lineno}")
+        if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "html":
+            (argument,) = node.args
+            assert isinstance(argument, ast.Name) and argument.id.isupper(), ast.unparse(node)
+
+
+def test_the_deployment_settings_are_safe():
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["enableXsrfProtection"] is True
+    assert config["server"]["maxUploadSize"] <= 1  # the app takes no uploads
+    assert config["server"]["enableStaticServing"] is False
+    assert config["client"]["showErrorDetails"] in {"none", "type"}
+    assert config["browser"]["gatherUsageStats"] is False
+
+
+@pytest.mark.browser
+def test_a_failure_shows_no_stack_trace_to_a_viewer(browser, tmp_path):
+    shutil.copytree(ROOT / ".streamlit", tmp_path / ".streamlit")
+    script = tmp_path / "app.py"
+    script.write_text('raise RuntimeError("the secret inner workings")\n')
+    with streamlit_server(script=script, cwd=tmp_path) as server:
+        page = browser.new_page()
+        try:
+            page.goto(server.url)
+            page.wait_for_selector("[data-testid=stException]", timeout=60_000)
+            page.wait_for_selector(IDLE, timeout=60_000)
+            shown = page.locator("[data-testid=stException]").inner_text()
+            assert "secret inner workings" not in shown and "Traceback" not in shown
+            assert "app.py" not in shown
+        finally:
+            page.close()

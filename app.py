@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 import string
 from urllib.parse import urlencode
@@ -104,11 +105,17 @@ def chart(figure: object, key: str) -> None:
     st.plotly_chart(figure, width="stretch", key=key, config=CHART_CONFIG)
 
 
-def draw_learning(runs: list[tinynet.Run], labels: tuple[str, ...], at: int, font: int) -> None:
+def draw_learning(
+    runs: list[tinynet.Run],
+    labels: tuple[str, ...],
+    at: int,
+    font: int,
+    key: str = "learning",
+    caption: str = LEARNING_CAPTION,
+) -> None:
     """The error and the prediction of several runs per iteration, and what they show."""
-    figure = figures.learning_figure(runs, labels, font, clip=len(runs) > 1)
-    chart(figure, f"learning_{labels[0]}")
-    st.caption(LEARNING_CAPTION if labels[0] == "this run" else COMPARISON_CAPTION)
+    chart(figures.learning_figure(runs, labels, font, clip=len(runs) > 1), key)
+    st.caption(caption)
 
 
 def draw_error_curve(runs: list[tinynet.Run], labels: tuple[str, ...], at: int, font: int) -> None:
@@ -154,7 +161,7 @@ def draw_log(runs: list[tinynet.Run], labels: tuple[str, ...], at: int, font: in
 
 DRAWINGS = {
     "Learning": draw_learning,
-    "Compare methods": draw_learning,
+    "Compare methods": functools.partial(draw_learning, key="compare", caption=COMPARISON_CAPTION),
     "Error curve": draw_error_curve,
     "Every alpha": draw_sweep,
     "Iteration log": draw_log,
@@ -244,7 +251,7 @@ def controls(settings: tinynet.Settings, hidden: set[str]) -> None:
     st.pills(
         "The article's experiments, in one click",
         tuple(PRESET_OF),
-        format_func=lambda key: PRESET_OF[key].title,
+        format_func=title,
         key="preset",
         on_change=load_preset,
         help="Each loads one experiment of the article, as it ran there.",
@@ -268,6 +275,10 @@ def forecast(settings: tinynet.Settings) -> None:
     else:
         bounce = up_and_down_limit(settings.weight, settings.data, settings.target, settings.step)
         st.caption(bounce_sentence(bounce, settings.data))
+
+
+def title(preset_key: str) -> str:
+    return PRESET_OF[preset_key].title
 
 
 def load_preset() -> None:
@@ -313,11 +324,11 @@ def reveal(preset_key: str) -> None:
         "guess": st.session_state.quiz_guess,
         "weight": st.session_state.quiz_weight,
     }
-    apply(next(preset.settings for preset in PRESETS if preset.key == preset_key))
+    apply(PRESET_OF[preset_key].settings)
 
 
 def show_answer(answer: dict[str, object]) -> None:
-    preset = next(preset for preset in PRESETS if preset.key == answer["preset"])
+    preset = PRESET_OF[answer["preset"]]
     run = train(plain(preset.settings))
     truth = GUESSES[preset.outcome].lower()
     if answer["guess"] == preset.outcome:
@@ -430,9 +441,8 @@ def log_view(settings: tinynet.Settings, run: tinynet.Run, font: int) -> None:
 def quiz_view(settings: tinynet.Settings, run: tinynet.Run, font: int) -> None:
     """Predict, then reveal."""
     st.markdown("**Predict, then reveal.** Pick an experiment, guess what it will do, then run it.")
-    titles = {preset.key: preset.title for preset in PRESETS}
-    choice = st.selectbox("Experiment", tuple(titles), format_func=titles.get, key="quiz_preset")
-    chosen = next(preset for preset in PRESETS if preset.key == choice).settings
+    choice = st.selectbox("Experiment", tuple(PRESET_OF), format_func=title, key="quiz_preset")
+    chosen = PRESET_OF[choice].settings
     st.caption(
         f"Starts at weight {chosen.weight:g} with data {chosen.data:g} and target "
         f"{chosen.target:g}; "

@@ -100,11 +100,11 @@ def run_with(**changes: object) -> tinynet.Run:
 
 
 def shown_errors(app: AppTest) -> np.ndarray:
-    return numbers(trace(charts(app)["learning_this run"], "this run")["y"])
+    return numbers(trace(charts(app)["learning"], "this run")["y"])
 
 
 def shown_predictions(app: AppTest) -> np.ndarray:
-    return numbers(trace(charts(app)["learning_this run"], "this run", "y2")["y"])
+    return numbers(trace(charts(app)["learning"], "this run", "y2")["y"])
 
 
 def test_it_opens_on_the_articles_gradient_descent_with_alpha():
@@ -113,7 +113,7 @@ def test_it_opens_on_the_articles_gradient_descent_with_alpha():
     assert app.radio(key="method").value == "gradient_descent"
     assert app.number_input(key="alpha").value == 0.1
     assert app.toggle(key="exact").value is False
-    assert set(charts(app)) == {"learning_this run"}  # only the open view runs
+    assert set(charts(app)) == {"learning"}  # only the open view runs
     run = run_with()
     assert np.array_equal(shown_predictions(app), run.predictions)
     assert app.success[0].value.startswith("**Converged.**")
@@ -236,25 +236,28 @@ def test_pinned_runs_stay_on_the_charts_until_cleared():
     app = open_app()
     button(app, "Pin this run").click().run()
     app.number_input(key="alpha").set_value(0.05).run()
-    error_chart = charts(app)["learning_this run"]
+    error_chart = charts(app)["learning"]
     pinned = trace(error_chart, "gradient descent, alpha 0.1")
     assert np.array_equal(numbers(pinned["y"])[:16], run_with().errors[:16])
     assert np.array_equal(shown_errors(app), run_with(alpha=0.05).errors)
     button(app, "Clear pinned runs").click().run()
-    figure = charts(app)["learning_this run"]
+    figure = charts(app)["learning"]
     names = [each["name"] for each in figure["data"] if each.get("yaxis", "y") == "y"]
     assert names == ["this run"]
 
 
 def test_the_comparison_puts_the_three_experiments_on_the_same_axes():
     app = open_app({"view": "Compare methods"})
-    figure = charts(app)["learning_1. Up and down"]
+    figure = charts(app)["compare"]
     for preset in PRESETS:
         run = tinynet.train(**dataclasses.asdict(preset.settings))
         shown = numbers(trace(figure, preset.title)["y"])
         kept = run.errors > 0
         assert np.array_equal(shown[kept], run.errors[kept])
     assert figure["layout"]["yaxis"]["type"] == "log"
+    captions = [caption.value for caption in app.main.caption]
+    assert any(caption.startswith("The article's three experiments") for caption in captions)
+    assert not any(caption.startswith("Top: the error") for caption in captions)
 
 
 def test_the_sweep_marks_the_chosen_alpha_and_follows_it():

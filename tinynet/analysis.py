@@ -22,6 +22,8 @@ REGIMES = (
 )
 TOLERANCE = 1e-10
 """An error at or below this counts as having reached the answer."""
+MEASURABLE = 1e150
+"""A factor at least this large would overflow when squared: words describe it, not digits."""
 
 
 @dataclass(frozen=True)
@@ -134,18 +136,22 @@ def verdict(run: Run) -> Verdict:
     return _gradient_descent_verdict(run)
 
 
+def _how_far(factor: float) -> str:
+    """How much further from the best weight a step of ``factor`` lands, in words."""
+    return f"{abs(factor):.3g} times as far" if abs(factor) < MEASURABLE else "vastly further"
+
+
 def _diverged(run: Run) -> Verdict:
     settings = run.settings
     headline = f"Diverged at iteration {run.diverged_at}"
     if settings.method == "gradient_descent":
         factor = stability(settings.data, settings.alpha, settings.exact_derivative).factor
         if abs(factor) > 1:
-            far = f"{abs(factor):.3g} times as far" if abs(factor) < 1e150 else "vastly further"
             return Verdict(
                 "diverged",
                 headline,
-                f"Each step overshoots the best weight and lands {far} away on the other side, "
-                "so the error grows until it no longer fits in a number.",
+                f"Each step overshoots the best weight and lands {_how_far(factor)} away on the "
+                "other side, so the error grows until it no longer fits in a number.",
             )
     return Verdict(
         "diverged",
@@ -234,7 +240,7 @@ def _gradient_descent_verdict(run: Run) -> Verdict:
         )
     last_error = float(run.errors[-1])
     iterations = len(run.errors)
-    if abs(factor) < 1e150:
+    if abs(factor) < MEASURABLE:
         scale = f"multiplies the distance to the best weight by {factor:.3g}"
     else:
         scale = "throws the weight vastly past the best weight"
@@ -251,14 +257,13 @@ def _gradient_descent_verdict(run: Run) -> Verdict:
             f"Each step {scale}, so {how}; at iteration {iterations} it is {last_error:.3g}.",
         )
     if analysis.regime == "diverges":
-        measurable = abs(factor) < 1e150
-        far = f"{abs(factor):.3g} times as far" if measurable else "vastly further"
-        growth = f"{factor * factor:.3g}-fold" if measurable else "beyond measure"
+        growth = f"{factor * factor:.3g}-fold" if abs(factor) < MEASURABLE else "beyond measure"
         overflow = _steps_between(last_error, sys.float_info.max, factor)
         return Verdict(
             "diverged",
             "Diverging",
-            f"Each step overshoots and lands {far} away on the other side, so the error grows "
+            f"Each step overshoots and lands {_how_far(factor)} away on the other side, so the "
+            "error grows "
             f"{growth} per iteration; {overflow} would overflow it.",
         )
     if analysis.regime == "oscillates_forever":

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 
-from tinynet.analysis import Bounce, Stability
+from tinynet.analysis import MEASURABLE, Bounce, Stability
 from tinynet.network import gradient, squared_error
 from tinynet.training import Run
 
@@ -57,7 +57,7 @@ def regime_sentence(analysis: Stability) -> str:
         what = "One step lands exactly on the answer."
     elif factor > 0:
         what = f"Each step keeps {factor:.3g} of the distance to the answer."
-    elif abs(factor) < 1e150:
+    elif abs(factor) < MEASURABLE:
         what = f"Each step jumps past the answer, {abs(factor):.3g}× as far on the other side."
     else:
         what = "Each step jumps vastly past the answer."

@@ -263,8 +263,7 @@ def _gradient_descent_verdict(run: Run) -> Verdict:
             "diverged",
             "Diverging",
             f"Each step overshoots and lands {_how_far(factor)} away on the other side, so the "
-            "error grows "
-            f"{growth} per iteration; {overflow} would overflow it.",
+            f"error grows {growth} per iteration; {overflow} would overflow it.",
         )
     if analysis.regime == "oscillates_forever":
         return Verdict(

@@ -11,6 +11,7 @@ import argparse
 import contextlib
 import gc
 import json
+import logging
 import os
 import platform
 import statistics
@@ -27,7 +28,14 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from support import CHROMIUM, CHROMIUM_FLAGS, DRAWN, IDLE, streamlit_server  # noqa: E402
+from support import (  # noqa: E402
+    CHROMIUM,
+    CHROMIUM_FLAGS,
+    IDLE,
+    streamlit_server,
+    wait_drawn,
+    wait_until,
+)
 
 import tinynet  # noqa: E402
 from tinynet.sweep import alpha_grid, sweep  # noqa: E402

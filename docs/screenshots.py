@@ -5,11 +5,12 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import parse_qs
 
 from playwright.sync_api import Page, sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from support import CHROMIUM, CHROMIUM_FLAGS, DRAWN, IDLE, streamlit_server
+from support import CHROMIUM, CHROMIUM_FLAGS, IDLE, streamlit_server, wait_drawn
 
 HERE = Path(__file__).resolve().parent
 
@@ -38,6 +39,7 @@ def pin_then_change(page: Page) -> None:
     to_chart(page)
 
 
+NO_CHARTS = {"Quiz", "Code", "Teach"}  # the views that draw no chart
 SHOTS: list[tuple[str, str, tuple[int, int], Callable[[Page], None] | None]] = [
     # file name, link, viewport, what to do before the picture
     ("dashboard.png", "", (1280, 900), None),
@@ -58,9 +60,10 @@ def main() -> None:
         for name, query, (width, height), action in SHOTS:
             page = browser.new_page(viewport={"width": width, "height": height})
             page.goto(server.url + "/" + query)
-            page.wait_for_selector(IDLE, timeout=60_000)
-            if page.locator("[data-testid=stPlotlyChart]").count():
-                page.wait_for_selector(DRAWN, timeout=60_000)
+            # Not "are there charts on the page": Plotly's chart elements appear only once
+            # its script has loaded, seconds after the app's script has finished.
+            view = parse_qs(query.lstrip("?")).get("view", ["Learning"])[0]
+            wait_drawn(page, charts=view not in NO_CHARTS)
             if action:
                 action(page)
             page.mouse.move(width - 5, height - 5)  # no hover label or chart toolbar

@@ -9,7 +9,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +25,10 @@ CHROMIUM_FLAGS = [
 ]
 DRAWN = "[data-testid=stPlotlyChart] .main-svg"
 IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
+EVERY_CHART_DRAWN = (
+    "() => [...document.querySelectorAll('[data-testid=stPlotlyChart]')]"
+    ".every(chart => chart.querySelector('g.trace'))"
+)
 
 
 @dataclass(frozen=True)
@@ -95,3 +99,22 @@ def streamlit_server(
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+def wait_drawn(page: object, charts: bool = True, timeout: float = 60_000) -> None:
+    """Wait until the page's script is idle and, with ``charts``, every chart it sent
+    has drawn its lines (a Playwright page; ``timeout`` in milliseconds)."""
+    if charts:
+        page.wait_for_selector(DRAWN, timeout=timeout)
+    page.wait_for_selector(IDLE, timeout=timeout)
+    if charts:
+        page.wait_for_function(EVERY_CHART_DRAWN, timeout=timeout)
+
+
+def wait_until(condition: Callable[[], bool], page: object, seconds: float = 60) -> None:
+    """Poll ``condition`` while the page works, until it holds or ``seconds`` pass."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the page did not change in time")
+        page.wait_for_timeout(2)

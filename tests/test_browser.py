@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from urllib.parse import parse_qs, urlencode, urlparse
 
 import pytest
-from support import DRAWN, IDLE
+from support import IDLE, wait_drawn, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -39,13 +38,12 @@ class Visit:
         self.settle()
 
     def settle(self) -> None:
-        self.page.wait_for_selector(DRAWN, timeout=60_000)
-        self.page.wait_for_selector(IDLE, timeout=60_000)
+        wait_drawn(self.page)
 
     def charts(self) -> object:
         return self.page.locator("[data-testid=stPlotlyChart]:visible")
 
-    def tab(self, name: str) -> None:
+    def open_view(self, name: str) -> None:
         """Open a view: the app runs it, and the link names it once the run is done."""
         self.page.get_by_role("radiogroup", name="View").get_by_role("radio", name=name).click()
         self.wait_for(lambda: self.query().get("view", "Learning") == name)
@@ -61,10 +59,7 @@ class Visit:
         box.press("Enter")
 
     def wait_for(self, condition: object, seconds: float = 30) -> None:
-        deadline = time.monotonic() + seconds
-        while not condition():
-            assert time.monotonic() < deadline, "the page did not change in time"
-            self.page.wait_for_timeout(100)
+        wait_until(condition, self.page, seconds)
         self.page.wait_for_selector(IDLE, timeout=60_000)
 
     def line_path(self, chart: int = 0) -> str:
@@ -94,7 +89,7 @@ def test_the_page_draws_every_chart_without_errors(visit):
     page = visit()
     assert page.charts().count() == 1
     for name in ("Error curve", "Every alpha", "Compare methods"):
-        page.tab(name)
+        page.open_view(name)
         for index in range(page.charts().count()):
             assert page.charts().nth(index).locator("g.trace.scatter").count() >= 1
     page.assert_healthy()
@@ -112,7 +107,7 @@ def test_a_changed_control_redraws_the_charts_and_the_link(visit):
 
 def test_playing_and_scrubbing_the_iterations_needs_no_server(visit):
     page = visit({"alpha": "0.03", "iterations": "8"})
-    page.tab("Error curve")
+    page.open_view("Error curve")
     chart = page.charts().first
     label = chart.locator(".slider-container .slider-label").first
     point = chart.locator("g.trace.scatter").nth(3).locator("path.point")

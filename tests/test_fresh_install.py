@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from conftest import only_in_ci
-from support import DRAWN, IDLE, ROOT, streamlit_server
+from support import ROOT, streamlit_server, wait_drawn
 
 pytestmark = pytest.mark.browser
 
@@ -38,8 +38,7 @@ def test_requirements_alone_run_the_app_and_draw_its_charts(fresh_python, browse
         page = browser.new_page()
         try:
             page.goto(server.url)
-            page.wait_for_selector(DRAWN, timeout=120_000)
-            page.wait_for_selector(IDLE, timeout=120_000)
+            wait_drawn(page, timeout=120_000)
             assert page.locator("[data-testid=stException]").count() == 0
             assert page.locator("[data-testid=stPlotlyChart] g.trace").count() > 0
         finally:

@@ -6,6 +6,7 @@ import urllib.request
 from urllib.parse import urlencode
 
 import pytest
+from support import wait_drawn
 
 import tinynet
 
@@ -58,10 +59,7 @@ def test_thirty_students_at_once_each_see_their_own_run(browser, app_url):
             page.goto(f"{app_url}/?{urlencode(query)}", wait_until="commit")
         for page, query in zip(pages, queries, strict=True):
             page.bring_to_front()  # headless Chromium does not paint pages in the background
-            page.wait_for_selector("[data-testid=stPlotlyChart] .main-svg", timeout=180_000)
-            page.wait_for_selector(
-                "[data-testid=stApp][data-test-script-state=notRunning]", timeout=180_000
-            )
+            wait_drawn(page, timeout=180_000)
             shown = page.locator("[data-testid=stMetricValue]").first.text_content()
             assert shown == _final_weight(query), query
             assert page.locator("[data-testid=stException]").count() == 0

@@ -126,22 +126,7 @@ def browser_figures(repeats: int) -> dict[str, dict[str, float | None]]:
 
 def _drawn(page: object, app: str, timeout: float = 120_000) -> None:
     """Wait until the script is idle and every chart it sent has been drawn."""
-    page.wait_for_selector(IDLE, timeout=timeout)
-    if app != "empty":
-        page.wait_for_selector(DRAWN, timeout=timeout)
-        page.wait_for_function(
-            "() => [...document.querySelectorAll('[data-testid=stPlotlyChart]')]"
-            ".every(chart => chart.querySelector('g.trace'))",
-            timeout=timeout,
-        )
-
-
-def _until(condition: Callable[[], bool], page: object, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError("the page did not change in time")
-        page.wait_for_timeout(2)
+    wait_drawn(page, charts=app != "empty", timeout=timeout)
 
 
 def _line(page: object) -> str:
@@ -158,7 +143,7 @@ def _round_trips(page: object, turn: int) -> list[float]:
         box.fill(str(count))
         start = time.perf_counter()
         box.press("Enter")
-        _until(lambda: _line(page) != before, page)  # noqa: B023 (called within the turn)
+        wait_until(lambda: _line(page) != before, page)  # noqa: B023 (called within the turn)
         page.wait_for_selector(IDLE)
         timings.append(time.perf_counter() - start)
     return timings
@@ -183,7 +168,7 @@ def _scrub(browser: object, url: str, repeats: int) -> tuple[float, int]:
         share = 0.1 + 0.8 * ((turn * 0.37) % 1)
         start = time.perf_counter()
         page.mouse.click(rail["x"] + rail["width"] * share, rail["y"] + rail["height"] / 2)
-        _until(lambda: label.text_content() != shown, page)  # noqa: B023
+        wait_until(lambda: label.text_content() != shown, page)  # noqa: B023
         timings.append(time.perf_counter() - start)
     messages = len(sent) - before
     context.close()
@@ -449,10 +434,8 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="few samples: checks that it runs")
     parser.add_argument("--output", type=Path, help="also write the results to this JSON file")
     arguments = parser.parse_args()
-    import streamlit.logger
-
     # AppTest runs the scripts without a server, and Streamlit warns about it on every run.
-    streamlit.logger.set_log_level("error")
+    logging.disable(logging.WARNING)
     results = measure(arguments.quick)
     table = report(results)
     print(table)

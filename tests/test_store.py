@@ -1,0 +1,500 @@
+"""The class store, the same tests on each database it supports: SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import math
+import os
+import secrets
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+import sqlalchemy as sa
+from conftest import missing
+from support import free_port
+
+from tinynet import classroom
+from tinynet.classroom import (
+    ClassError,
+    ClassStore,
+    InputError,
+    LimitError,
+    NotTeacherError,
+    PhaseError,
+    StoreUnavailableError,
+    UnknownClassError,
+)
+
+SCHEMA = "tinynet_test"  # each PostgreSQL test gets it afresh; nothing else is touched
+LIBPQ = ("PGHOST", "PGPORT", "PGUSER", "PGDATABASE", "PGSERVICE")  # as pg_virtualenv sets
+CHOICES = ("converges", "zig-zags in", "bounces for ever", "diverges")
+QUESTION = {"title": "What will the weight do?", "alpha": 0.1, "weight": 0.5}
+NEXT_WEIGHT = 0.4372519  # a number that appears nowhere else
+HOSTILE = [
+    "",
+    " ",
+    "<script>alert(1)</script>",
+    "x" * 10_000,
+    "%00",
+    "\x00",
+    "K7X\x00QM",
+    "' OR '1'='1",
+    "'; DROP TABLE tinynet_classes; --",
+    "\ud800",
+    None,
+    7,
+    1.5,
+    True,
+    b"K7XQ2M",
+    ["K7XQ2M"],
+    {"code": "K7XQ2M"},
+]
+
+
+class Clock:
+    """The store's time, which a test moves by hand."""
+
+    def __init__(self) -> None:
+        self.now = 1_800_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture(scope="session")
+def postgres() -> str:
+    """A PostgreSQL server's URL: TINYNET_TEST_POSTGRES_URL, or libpq's PG* variables
+    (which pg_virtualenv sets). None found: skip here, fail in CI."""
+    how = (
+        "run the tests inside `pg_virtualenv` (postgresql-common) or set TINYNET_TEST_POSTGRES_URL"
+    )
+    url = os.environ.get("TINYNET_TEST_POSTGRES_URL")
+    if not url and any(map(os.environ.get, LIBPQ)):
+        url = "postgresql+psycopg://"  # an empty host: psycopg reads the PG* variables
+    if not url:
+        missing("a PostgreSQL server", how)
+    try:
+        engine = sa.create_engine(url, connect_args={"connect_timeout": 5})
+        with engine.connect():
+            pass
+        engine.dispose()
+    except (sa.exc.SQLAlchemyError, ImportError) as error:
+        missing("a PostgreSQL server", f"{how} (none answered at {url}: {error})")
+    return url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def url(request: pytest.FixtureRequest, tmp_path: os.PathLike) -> str:
+    """A fresh, empty database on each backend."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path}/classes.db"
+    server = request.getfixturevalue("postgres")
+    engine = sa.create_engine(server)
+    with engine.begin() as connection:
+        connection.exec_driver_sql(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE")
+        connection.exec_driver_sql(f"CREATE SCHEMA {SCHEMA}")
+    engine.dispose()
+    inside = sa.make_url(server).update_query_dict({"options": f"-csearch_path={SCHEMA}"})
+    return inside.render_as_string(hide_password=False)
+
+
+@pytest.fixture
+def stores(url: str) -> Iterator[Callable[..., ClassStore]]:
+    """Makes stores on the test's database (as app processes would) and closes them."""
+    made, clock = [], Clock()  # one time for every store, as for processes on one machine
+
+    def make(url: str = url) -> ClassStore:
+        made.append(ClassStore.connect(url, clock=clock))
+        return made[-1]
+
+    yield make
+    for store in made:
+        store.engine.dispose()
+
+
+@pytest.fixture
+def store(stores: Callable[..., ClassStore]) -> ClassStore:
+    return stores()
+
+
+@pytest.fixture
+def asked(store: ClassStore) -> tuple[str, str, list[str]]:
+    """A class of three students with a question asked: its code, teacher key, student keys."""
+    code, teacher = store.start()
+    pupils = [store.join(code) for _ in range(3)]
+    store.ask(code, teacher, QUESTION, CHOICES, "zig-zags in", NEXT_WEIGHT)
+    return code, teacher, pupils
+
+
+def rows(store: ClassStore) -> dict[str, int]:
+    with store.engine.connect() as connection:
+        count = sa.select(sa.func.count()).select_from
+        return {
+            table.name: connection.scalar(count(table))
+            for table in classroom.metadata.sorted_tables
+        }
+
+
+def test_a_class_runs_from_start_to_end(store, asked):
+    code, teacher, (ada, bob, cy) = asked
+    assert store.resume(teacher) == code
+    state = store.state(code)
+    assert (state.phase, state.question_number, state.round_number) == ("voting", 1, 1)
+    assert (state.question, state.choices, state.asks_bonus) == (QUESTION, CHOICES, True)
+    assert (state.students, state.votes) == (3, 0)
+
+    store.vote(code, ada, "converges", 0.3)
+    store.vote(code, bob, "converges")
+    store.vote(code, cy, "diverges", -2)
+    store.close_voting(code, teacher)
+    store.vote_again(code, teacher)
+    assert store.my_vote(code, ada) is None  # nothing yet in round 2
+    store.vote(code, ada, "zig-zags in", 0.44)
+    store.vote(code, bob, "zig-zags in")
+    store.close_voting(code, teacher)
+    tally = store.tally(code)
+    assert tally.counts == (
+        {"converges": 2, "zig-zags in": 0, "bounces for ever": 0, "diverges": 1},
+        {"converges": 0, "zig-zags in": 2, "bounces for ever": 0, "diverges": 0},
+    )
+    assert tally.bonuses == ((-2.0, 0.3), (0.44,))
+
+    store.reveal(code, teacher)
+    state = store.state(code)
+    assert (state.phase, state.answer, state.next_weight) == (
+        "revealed",
+        "zig-zags in",
+        NEXT_WEIGHT,
+    )
+    assert store.my_vote(code, ada) == classroom.Vote("zig-zags in", 0.44, 2)
+    assert store.my_vote(code, cy) == classroom.Vote("diverges", -2.0, 1)  # their last vote
+
+    store.next_question(code, teacher)
+    state = store.state(code)
+    assert (state.phase, state.question, state.choices, state.votes) == ("waiting", None, (), 0)
+    assert store.tally(code).counts == () and rows(store)["tinynet_votes"] == 0
+    store.end(code, teacher)
+    with pytest.raises(UnknownClassError):
+        store.state(code)
+    assert store.resume(teacher) is None
+    assert rows(store) == {"tinynet_classes": 0, "tinynet_students": 0, "tinynet_votes": 0}
+
+
+def test_join_codes_are_typeable_and_keys_are_stored_only_hashed(store):
+    together = threading.Barrier(20)
+
+    def start(_: int) -> tuple[str, str]:
+        together.wait()  # teachers start at once: no code twice, no "database is locked"
+        return store.start()
+
+    with ThreadPoolExecutor(20) as pool:
+        started = list(pool.map(start, range(20)))
+    codes = {code for code, _ in started}
+    assert len(codes) == 20
+    assert all(
+        len(code) == 6 and set(code) <= set("23456789ABCDEFGHJKMNPQRSTUVWXYZ") for code in codes
+    )
+    code, teacher = started[0]
+    pupil = store.join(f"  {code.lower()} ")  # as typed on a phone
+    with store.engine.connect() as connection:
+        stored = repr(
+            [connection.execute(sa.select(t)).all() for t in classroom.metadata.sorted_tables]
+        )
+    assert code in stored and teacher not in stored and pupil not in stored
+
+
+def test_the_answer_stays_hidden_until_the_reveal(store, asked):
+    code, teacher, (ada, *_) = asked
+    steps = [
+        lambda: store.vote(code, ada, "zig-zags in", NEXT_WEIGHT),
+        lambda: store.close_voting(code, teacher),
+        lambda: store.vote_again(code, teacher),
+        lambda: store.close_voting(code, teacher),
+    ]
+    for step in steps:
+        step()
+        state = store.state(code)
+        assert state.answer is None and state.next_weight is None
+        assert str(NEXT_WEIGHT) not in repr(state)
+    store.reveal(code, teacher)
+    assert store.state(code).answer == "zig-zags in"
+
+
+def test_a_student_who_rejoins_keeps_their_seat_and_vote(store, asked):
+    code, _, (ada, *_) = asked
+    store.vote(code, ada, "diverges")
+    assert store.join(code, ada) == ada
+    assert store.state(code).students == 3
+    assert store.my_vote(code, ada).choice == "diverges"
+    other, _ = store.start()
+    assert store.join(other, ada) != ada  # a key from another class: a new seat, a new key
+
+
+def test_a_new_vote_replaces_the_old_one(store, asked):
+    code, _, (ada, *_) = asked
+    for choice in ("converges", "diverges", "bounces for ever"):
+        store.vote(code, ada, choice, 1.0)
+    assert store.state(code).votes == 1
+    assert store.tally(code).counts[0]["bounces for ever"] == 1
+    assert sum(store.tally(code).counts[0].values()) == 1
+    assert store.tally(code).bonuses == ((1.0,),)
+
+
+def test_200_students_join_and_vote_at_once_and_none_is_lost_or_doubled(store):
+    code, teacher = store.start()
+    students = 200
+    together = threading.Barrier(students)
+
+    def join(_: int) -> str:
+        together.wait()
+        return store.join(code)
+
+    with ThreadPoolExecutor(students) as pool:
+        keys = list(pool.map(join, range(students)))
+    assert len(set(keys)) == students == store.state(code).students
+    store.ask(code, teacher, QUESTION, CHOICES, "converges", None)
+
+    def vote(number: int) -> str:
+        """Every student votes; every third changes their mind at once."""
+        together.wait()
+        store.vote(code, keys[number], CHOICES[number % 4])
+        if number % 3 == 0:
+            store.vote(code, keys[number], CHOICES[(number + 1) % 4])
+            return CHOICES[(number + 1) % 4]
+        return CHOICES[number % 4]
+
+    with ThreadPoolExecutor(students) as pool:
+        cast = Counter(pool.map(vote, range(students)))
+    assert store.tally(code).counts == ({choice: cast[choice] for choice in CHOICES},)
+    assert store.state(code).votes == students == rows(store)["tinynet_votes"]
+
+
+def test_stores_made_at_once_make_the_tables_once(stores):
+    together = threading.Barrier(4)
+
+    def make(_: int) -> ClassStore:
+        together.wait()
+        return stores()
+
+    with ThreadPoolExecutor(4) as pool:
+        made = list(pool.map(make, range(4)))
+    code, _ = made[0].start()
+    assert all(store.state(code).phase == "waiting" for store in made)
+
+
+def test_only_the_teacher_runs_the_class(store, asked):
+    code, teacher, (ada, *_) = asked
+    other_code, other_teacher = store.start()
+    steps = ["close_voting", "vote_again", "reveal", "next_question", "end"]
+    for key in (ada, secrets.token_urlsafe(32), other_teacher):
+        for step in steps:
+            with pytest.raises(NotTeacherError):
+                getattr(store, step)(code, key)
+        with pytest.raises(NotTeacherError):
+            store.ask(code, key, QUESTION, CHOICES, "converges", None)
+    assert store.resume(ada) is None and store.resume(other_teacher) == other_code
+    assert store.state(code).phase == "voting"
+    with pytest.raises(UnknownClassError):
+        store.close_voting("K7XQ2M" if code != "K7XQ2M" else "K7XQ2N", teacher)
+
+
+def test_steps_out_of_turn_are_refused(store, asked):
+    code, teacher, (ada, *_) = asked
+    for step in ("vote_again", "reveal"):
+        with pytest.raises(PhaseError):
+            getattr(store, step)(code, teacher)
+    with pytest.raises(PhaseError):
+        store.ask(code, teacher, QUESTION, CHOICES, "converges", None)
+    store.close_voting(code, teacher)
+    with pytest.raises(PhaseError, match="Voting is not open"):
+        store.vote(code, ada, "converges")
+    store.vote_again(code, teacher)
+    with pytest.raises(PhaseError):  # a page still showing question 0
+        store.vote(code, ada, "converges", question_number=0)
+    store.vote(code, ada, "converges", question_number=1)
+    with pytest.raises(UnknownClassError, match="join it again"):
+        store.vote(code, secrets.token_urlsafe(16), "converges")
+    store.next_question(code, teacher)
+    with pytest.raises(PhaseError):
+        store.close_voting(code, teacher)
+
+
+def test_idle_classes_end_and_are_deleted(store, asked):
+    code, teacher, (ada, *_) = asked
+    store.vote(code, ada, "converges")
+    kept, kept_teacher = store.start()
+    store.clock.now += classroom.MAX_IDLE - 60
+    store.join(kept)  # activity keeps a class open
+    store.clock.now += 61
+    with pytest.raises(UnknownClassError):  # ended at once, before anything deletes it
+        store.state(code)
+    assert store.resume(teacher) is None
+    assert store.expire() == 1
+    assert rows(store) == {"tinynet_classes": 1, "tinynet_students": 1, "tinynet_votes": 0}
+    store.clock.now += classroom.MAX_IDLE + 1
+    store.start()  # start expires the idle classes itself
+    assert rows(store) == {"tinynet_classes": 1, "tinynet_students": 0, "tinynet_votes": 0}
+    assert store.resume(kept_teacher) is None
+
+
+def test_open_classes_are_bounded(store, monkeypatch):
+    monkeypatch.setattr(classroom, "MAX_CLASSES", 5)  # the same check as at 100, sooner
+    started = [store.start() for _ in range(5)]
+    with pytest.raises(LimitError, match="Too many classes"):
+        store.start()
+    store.end(*started[0])
+    store.start()
+
+
+def test_a_class_of_200_fits_and_students_are_bounded(store):
+    code, _ = store.start()
+    assert classroom.MAX_STUDENTS >= 200
+    for _ in range(classroom.MAX_STUDENTS):
+        store.join(code)
+    with pytest.raises(LimitError, match="full"):
+        store.join(code)
+    assert store.state(code).students == classroom.MAX_STUDENTS
+
+
+def test_questions_and_rounds_are_bounded(store, asked, monkeypatch):
+    code, teacher, _ = asked
+    store.close_voting(code, teacher)
+    store.vote_again(code, teacher)
+    store.close_voting(code, teacher)
+    with pytest.raises(LimitError, match="2 rounds"):
+        store.vote_again(code, teacher)
+    monkeypatch.setattr(classroom, "MAX_QUESTIONS", 3)
+    for _ in range(2):
+        store.next_question(code, teacher)
+        store.ask(code, teacher, QUESTION, CHOICES, "converges", None)
+    store.next_question(code, teacher)
+    with pytest.raises(LimitError, match="3 questions"):
+        store.ask(code, teacher, QUESTION, CHOICES, "converges", None)
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_hostile_codes_and_keys_get_a_plain_message(store, asked, value):
+    code, teacher, (ada, *_) = asked
+    attempts = [
+        lambda: store.join(value),
+        lambda: store.join(code, value if value is not None else "%00"),  # None: a new seat
+        lambda: store.state(value),
+        lambda: store.tally(value),
+        lambda: store.resume(value),
+        lambda: store.my_vote(code, value),
+        lambda: store.vote(value, ada, "converges"),
+        lambda: store.vote(code, value, "converges"),
+        lambda: store.vote(code, ada, value),
+        lambda: store.close_voting(code, value),
+        lambda: store.end(value, teacher),
+    ]
+    for attempt in attempts:
+        with pytest.raises(ClassError) as refused:
+            attempt()
+        message = str(refused.value)  # plain words, never an echo of the input
+        assert len(message) < 200 and "<" not in message and "\x00" not in message
+        assert not isinstance(value, str) or len(value) < 3 or value not in message
+    assert store.state(code).votes == 0 and store.state(code).phase == "voting"
+
+
+@pytest.mark.parametrize(
+    "bonus", [math.nan, math.inf, -math.inf, 1e16, -1e16, 10**400, True, "1.5", "NaN", [1.0]]
+)
+def test_a_bonus_guess_is_a_finite_number_in_range(store, asked, bonus):
+    code, _, (ada, *_) = asked
+    with pytest.raises(InputError, match="number"):
+        store.vote(code, ada, "converges", bonus)
+    store.vote(code, ada, "converges", -1e15)
+    assert store.my_vote(code, ada).bonus == -1e15
+
+
+def test_a_question_and_its_choices_are_bounded(store):
+    code, teacher = store.start()
+    deep: dict = {}
+    for _ in range(10_000):
+        deep = {"inner": deep}
+    wrong = [
+        (QUESTION, (), "converges", None),
+        (QUESTION, ("converges",), "converges", None),
+        (QUESTION, ("converges", "converges"), "converges", None),
+        (QUESTION, tuple("abcdefghi"), "a", None),
+        (QUESTION, "converges", "c", None),  # a string is not a tuple of choices
+        (QUESTION, ("x" * 201, "y"), "y", None),
+        (QUESTION, ("a\x00", "b"), "b", None),
+        (QUESTION, CHOICES, "none of them", None),
+        (QUESTION, CHOICES, "converges", math.nan),
+        (QUESTION, CHOICES, "converges", "0.5"),
+        ({"title": "x" * 10_000}, CHOICES, "converges", None),
+        ({"alpha": math.nan}, CHOICES, "converges", None),
+        ({"run": object()}, CHOICES, "converges", None),
+        (deep, CHOICES, "converges", None),
+        ("What will the weight do?", CHOICES, "converges", None),
+    ]
+    for question, choices, answer, weight in wrong:
+        with pytest.raises(InputError):
+            store.ask(code, teacher, question, choices, answer, weight)
+    store.ask(code, teacher, QUESTION, CHOICES, "converges", None)
+    with pytest.raises(InputError, match="no bonus"):
+        store.vote(code, store.join(code), "converges", 0.5)
+
+
+def test_quotes_and_markup_are_kept_as_text_never_run(store):
+    code, teacher = store.start()
+    choices = ("'; DROP TABLE tinynet_votes; --", "<b>bold</b>", 'say "hi"')
+    question = {"title": "' OR 1=1 --", "note": "\x00%00"}
+    store.ask(code, teacher, question, choices, choices[0], None)
+    pupil = store.join(code)
+    store.vote(code, pupil, choices[0])
+    state = store.state(code)
+    assert (state.question, state.choices) == (question, choices)
+    assert store.tally(code).counts[0][choices[0]] == 1
+
+
+def unreachable(url: str, tmp_path: os.PathLike) -> str:
+    if url.startswith("sqlite"):
+        (tmp_path / "a-file").write_text("")
+        return f"sqlite:///{tmp_path}/a-file/classes.db"  # its folder cannot be made
+    return f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/postgres?connect_timeout=5"
+
+
+def test_a_database_that_cannot_be_reached_is_unavailable(url, tmp_path):
+    with pytest.raises(StoreUnavailableError, match="cannot be reached or written") as fault:
+        ClassStore.connect(unreachable(url, tmp_path))
+    assert isinstance(fault.value.__cause__, sa.exc.SQLAlchemyError | OSError)
+
+
+def test_a_database_that_cannot_be_written_is_unavailable(store, stores, asked, url):
+    code, teacher, (ada, *_) = asked
+    if url.startswith("sqlite"):
+        read_only = url.replace("sqlite:///", "sqlite:///file:") + "?mode=ro&uri=true"
+    else:
+        read_only = sa.make_url(url).update_query_dict(
+            {"options": f"-csearch_path={SCHEMA} -cdefault_transaction_read_only=on"}
+        )
+        read_only = read_only.render_as_string(hide_password=False)
+    frozen = stores(read_only)
+    assert frozen.state(code).phase == "voting"  # reading still works
+    for write in (
+        frozen.start,
+        lambda: frozen.join(code),
+        lambda: frozen.vote(code, ada, "converges"),
+    ):
+        with pytest.raises(StoreUnavailableError):
+            write()
+    store.close_voting(code, teacher)  # and the database is whole
+
+
+def test_the_default_database_is_an_sqlite_file_made_where_missing(tmp_path, monkeypatch):
+    monkeypatch.delenv("TINYNET_DATABASE_URL", raising=False)
+    assert classroom.default_url().startswith("sqlite:///") and classroom.default_url().endswith(
+        ".db"
+    )
+    url = f"sqlite:///{tmp_path}/new/folder/classes.db"
+    monkeypatch.setenv("TINYNET_DATABASE_URL", url)
+    assert classroom.default_url() == url
+    store = ClassStore.connect(classroom.default_url())
+    code, _ = store.start()
+    assert store.state(code).phase == "waiting" and (tmp_path / "new/folder/classes.db").exists()
+    store.engine.dispose()

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from tinynet import js_number, log_line
+from tinynet.explain import number_text, numbers_apart
 
 
 @pytest.mark.parametrize(
@@ -82,3 +83,37 @@ def test_js_number_matches_node_for_thousands_of_doubles(javascript):
     ]
     printed = [result["lines"][0].split(" prediction: ")[1] for result in javascript(settings)]
     assert [js_number(value) for value in values] == printed
+
+
+@pytest.mark.parametrize(
+    ("value", "digits", "text"),
+    [
+        (0.05, 4, "0.05"),
+        (1.3500000000000008, 4, "1.35"),
+        (-0.0, 4, "0"),
+        (-1e-300, 4, "-1e-300"),
+        (1e12, 4, "1e12"),
+        (6.933347799966012e-33, 4, "6.933e-33"),
+        (123456.0, 4, "1.235e5"),
+        (0.9999999, 4, "1"),
+        (0.9999999, 7, "0.9999999"),
+        (float("inf"), 4, "∞"),
+        (float("-inf"), 4, "-∞"),
+    ],
+)
+def test_number_text_is_short_and_never_minus_zero(value, digits, text):
+    assert number_text(value, digits) == text
+
+
+def test_numbers_apart_keep_the_issues_numbers_apart():
+    # The two errors that decide up or down at weight 4/3 with step 0.1 (issue 11).
+    assert numbers_apart(0.0899999999999999, 0.09000000000000043) == (
+        "0.0899999999999999",
+        "0.0900000000000004",
+    )
+    # A pair next to the answer, and the answer.
+    assert numbers_apart(333333.3, 333333.35, 4 / 1.2e-5) == ("333333.3", "333333.35", "333333.33")
+    # A factor just below 1 is not "1", and equal values may print alike.
+    assert numbers_apart(0.9999999, 1.0) == ("0.9999999", "1")
+    assert numbers_apart(1.3, 1.35, 1.3) == ("1.3", "1.35", "1.3")
+    assert numbers_apart(-0.0, 0.0) == ("0", "0")

@@ -37,8 +37,10 @@ def test_best_weight_has_zero_error():
     best = tinynet.best_weight(3.0, 4.0)
     assert best == 4 / 3
     assert tinynet.squared_error(tinynet.predict(2.0, tinynet.best_weight(2.0, 5.0)), 5.0) == 0
-    with pytest.raises(ValueError, match="data is 0"):
-        tinynet.best_weight(0.0, 4.0)
+    # No best weight to hold: every weight is as good with data 0, and 1e308 / 1e-10 overflows.
+    assert tinynet.best_weight(0.0, 4.0) is None and tinynet.best_weight(-0.0, 0.0) is None
+    assert tinynet.best_weight(1e-10, 1e308) is None
+    assert tinynet.best_weight(1e-300, 1e-10) == 1e290
 
 
 def test_formulas_work_element_by_element_on_arrays():

@@ -16,11 +16,13 @@ from hypothesis import strategies as st
 
 import tinynet
 from tinynet import figures
-from tinynet.analysis import REGIMES, stability, up_and_down_limit, verdict
-from tinynet.explain import worked_step
+from tinynet.analysis import OUTCOMES, stability
+from tinynet.ending import up_and_down_limit
+from tinynet.explain import forecast, number_text, numbers_apart, worked_step
 from tinynet.presets import label
 from tinynet.sharing import python_code
 from tinynet.sweep import alpha_grid, sweep
+from tinynet.verdicts import verdict
 
 EDGES = [
     0.0,
@@ -123,13 +125,13 @@ def test_train_refuses_values_that_are_not_numbers(setting, value):
 
 
 @given(data=anything, alpha=anything, exact=st.booleans())
-def test_stability_gives_a_regime_or_a_clear_value_error(data, alpha, exact):
+def test_stability_gives_an_outcome_or_a_clear_value_error(data, alpha, exact):
     try:
         analysis = stability(data, alpha, exact)
     except ValueError as error:
         assert _clear(error)
         return
-    assert analysis.regime in REGIMES
+    assert analysis.outcome in OUTCOMES and analysis.shrink >= 0
     for critical in (analysis.max_stable_alpha, analysis.one_step_alpha):
         assert critical is None or (critical >= 0 and not math.isnan(critical))
 
@@ -224,19 +226,60 @@ positive = finite.filter(lambda number: number > 0)
 @example(_case("up_and_down", 0.5, 5e-324, 1e6, 10, 1e-6, 0.1), 2)
 def test_every_view_of_any_run_works(settings_, at):
     run = tinynet.train(**settings_)
-    judgement = verdict(run)
-    assert judgement.kind in {"converged", "bouncing", "still_moving", "stalled", "diverged"}
-    assert "nan" not in judgement.reason and "inf" not in judgement.reason.replace("info", "")
+    judgement, ahead = verdict(run), forecast(run.settings)
+    assert judgement.outcome == ahead.outcome and judgement.outcome in OUTCOMES
+    for text in (judgement.headline, judgement.reason, ahead.badge, ahead.sentence):
+        assert not re.search(r"\b(nan|inf)\b", text), text
     _finite_json(figures.learning_figure([run], ["run"]))
     _finite_json(figures.learning_figure([run, run], ["run", "again"], clip=True))
     _finite_json(figures.error_curve_figure(run, at))
     if len(run.weights):
         latex = worked_step(run, min(at, len(run.weights)))
         assert not re.search(r"(?<![\\a-z])(nan|inf)\b", latex), latex
-    assert label(run.settings) and python_code(run.settings)
+    assert label(run.settings).startswith(("up and down, step", "gradient descent, alpha"))
+    compile(python_code(run.settings), "<the run's code>", "exec")
     run.to_csv()
     data, alpha, exact = settings_["data"], settings_["alpha"], settings_["exact_derivative"]
     grid = alpha_grid(data, alpha, exact, count=20)
     fixed = {key: settings_[key] for key in ("weight", "data", "target", "iterations")}
     result = sweep(grid, **fixed, exact_derivative=exact)
     _finite_json(figures.sweep_figure(result, alpha, stability(data, alpha, exact)))
+
+
+@given(value=anything, digits=st.integers(1, 17))
+def test_a_number_for_people_is_never_minus_zero_nor_nan_nor_inf(value, digits):
+    text = number_text(value, digits)
+    assert text != "-0" and not re.search(r"nan|inf", text)
+    if math.isfinite(value) and value != 0:
+        assert float(text) == float(f"{value:.{digits}g}")
+
+
+@given(values=st.lists(anything, min_size=1, max_size=5), digits=st.integers(1, 6))
+def test_numbers_apart_tell_different_values_apart(values, digits):
+    texts = numbers_apart(*values, digits=digits)
+    for first, first_text in zip(values, texts, strict=True):
+        for second, second_text in zip(values, texts, strict=True):
+            if first != second and not (math.isnan(first) and math.isnan(second)):
+                assert first_text != second_text, (values, texts)
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    settings_=_settings(
+        st.sampled_from(["up_and_down", "gradient_descent"]),
+        finite,
+        finite,
+        finite,
+        st.just(1),
+        positive,
+        positive | st.just(0.0),
+        st.booleans(),
+    )
+)
+@example(_case("up_and_down", 9.9792015476736e291, 0.0, 0.0, 1, 1.9958403095347196e292, 0.0))
+@example(_case("gradient_descent", 0.5, 1e-160, 1e300, 1, 0.05, 1.0))
+def test_the_fate_of_any_run_is_an_outcome(settings_):
+    ending = tinynet.fate(tinynet.Settings(**settings_))
+    assert ending.outcome in OUTCOMES
+    assert ending.at is None or ending.at >= 1
+    assert all(map(math.isfinite, ending.ending))

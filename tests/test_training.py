@@ -203,3 +203,13 @@ def test_every_logged_number_is_bit_for_bit_the_javascript_one(javascript):
             "NaN",
         ), each
     assert 50 < diverged < len(settings) - 50  # both kinds of run were compared
+
+
+def test_train_takes_settings_or_keywords_alike():
+    settings = tinynet.Settings("gradient_descent", **ARTICLE, alpha=0.1)
+    assert tinynet.train(settings).log_lines() == article_logs()["with_alpha"]
+    assert tinynet.train(settings).settings is settings
+    with pytest.raises(TypeError, match="no other arguments"):
+        tinynet.train(settings, weight=0.5)
+    with pytest.raises(TypeError, match="missing 2 required keyword-only arguments: 'data' and"):
+        tinynet.train("gradient_descent", weight=0.5, target=4, alpha=0.1)

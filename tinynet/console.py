@@ -1,4 +1,5 @@
-"""The article's console lines, with numbers printed the way JavaScript prints them."""
+"""Numbers as text: the article's console lines, printed the way JavaScript prints
+them, and numbers for people to read."""
 
 from __future__ import annotations
 
@@ -44,3 +45,49 @@ def js_number(value: float) -> str:
 def log_line(iteration: int, error: float, prediction: float) -> str:
     """One line of the article's log, e.g. ``iteration 2 error: 400 prediction: 24``."""
     return f"iteration {iteration} error: {js_number(error)} prediction: {js_number(prediction)}"
+
+
+def number_text(value: float, digits: int = 4) -> str:
+    """``value`` for people: ``digits`` significant digits and no trailing zeros.
+
+    Powers of ten are short (``1.5e-7``, ``2e12``), zero is ``0`` whatever its
+    sign (never ``-0``), and numbers beyond the doubles are ``∞`` or ``-∞``.
+    """
+    value = float(value)
+    if math.isnan(value):
+        return "undefined"
+    if math.isinf(value):
+        return "∞" if value > 0 else "-∞"
+    if value == 0:
+        return "0"
+    mantissa, _, power = f"{value:.{digits}g}".partition("e")
+    return f"{mantissa}e{int(power)}" if power else mantissa
+
+
+def numbers_apart(*values: float, digits: int = 4) -> tuple[str, ...]:
+    """Each value as ``number_text`` writes it, with the fewest significant digits (at
+    least ``digits``) that keep it apart from every different value; equal values may
+    print alike. Seventeen digits tell any two doubles apart."""
+
+    def apart(first: float, second: float) -> int:
+        count = digits
+        while count < 17 and number_text(first, count) == number_text(second, count):
+            count += 1
+        return count
+
+    chosen = [
+        max([digits] + [apart(value, other) for other in values if not _alike(value, other)])
+        for value in values
+    ]
+    texts = [number_text(value, count) for value, count in zip(values, chosen, strict=True)]
+    if len({text for text in texts}) < len({_key(value) for value in values}):
+        return tuple(number_text(value, max(chosen)) for value in values)  # a rounding carry
+    return tuple(texts)
+
+
+def _alike(first: float, second: float) -> bool:
+    return first == second or (math.isnan(first) and math.isnan(second))
+
+
+def _key(value: float) -> float | str:
+    return "nan" if math.isnan(value) else value + 0.0  # -0.0 and 0.0 alike

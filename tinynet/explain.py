@@ -1,34 +1,44 @@
-"""Explanations with the numbers plugged in: what alpha will do before a run, and one
-iteration of a run written out as LaTeX."""
+"""Explanations with the numbers plugged in: what a method will do before a run, the
+quiz's answers, and one iteration of a run written out as LaTeX."""
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
-from tinynet.analysis import MEASURABLE, Bounce, Stability
-from tinynet.network import gradient, squared_error
-from tinynet.training import Run
+from tinynet.analysis import OUTCOMES, TOLERANCE, stability
+from tinynet.console import number_text, numbers_apart
+from tinynet.ending import Fate, fate
+from tinynet.network import best_weight, gradient, predict, squared_error
+from tinynet.training import Run, Settings
+from tinynet.verdicts import count_text, factor_words, texts_apart, up_or_down
 
-REGIME_NAMES = {
-    "stalls": "stalls",
-    "converges": "converges",
-    "one_step": "lands in one step",
-    "oscillates_converges": "zig-zags in",
-    "oscillates_forever": "bounces for ever",
-    "diverges": "diverges",
-}
-"""Each regime of ``tinynet.analysis.stability`` in a student's words."""
+__all__ = ["ANSWERS", "Forecast", "forecast", "method_text", "number_text", "numbers_apart"]
+
+ANSWERS = dict(
+    zip(
+        OUTCOMES,
+        (
+            "It reaches the answer and stays there",
+            "It hops around the answer for ever",
+            "It blows up",
+            "It gets stuck short of the answer",
+        ),
+        strict=True,
+    )
+)
+"""The quiz's four answers, one for each of ``tinynet.analysis.OUTCOMES``."""
 
 
 def method_text(method: str, exact_derivative: bool = False) -> str:
-    """What a method does, in words, and its update rule, as Markdown."""
+    """What a method does, in words, and its update rule on a line of its own, as Markdown."""
     if method == "up_and_down":
         return (
             "**Up and down** is a guessing game. Each iteration it tries the weight one step "
             "higher and one step lower, and keeps whichever gives the smaller error (on a tie it "
             "goes down). It needs no slope, but its step never shrinks either, so it ends up "
             "hopping back and forth across the answer.\n\n"
-            "#### w ← w + step if error(w + step) < error(w − step), otherwise w − step"
+            "**w ← w + step if error(w + step) < error(w − step), otherwise w − step**"
         )
     double = "2 · " if exact_derivative else ""
     if exact_derivative:
@@ -43,50 +53,165 @@ def method_text(method: str, exact_derivative: bool = False) -> str:
         "the error grows as the weight grows; stepping against it lowers the error. Alpha scales "
         "the step: too small and learning crawls, too big and each step jumps past the answer "
         "and lands further away than it started.\n\n"
-        f"#### w ← w − α · {double}data · (data · w − target)\n\n{note}"
+        f"**w ← w − α · {double}data · (data · w − target)**\n\n{note}"
     )
 
 
-def regime_sentence(analysis: Stability) -> str:
-    """What every gradient-descent step will do to the distance to the answer, and the two
-    alphas where that changes."""
-    factor = analysis.factor
-    if analysis.regime == "stalls":
-        return "alpha × data² is 0 (or too small to count): no step moves the weight."
-    if analysis.regime == "one_step":
-        what = "One step lands exactly on the answer."
-    elif factor > 0:
-        what = f"Each step keeps {factor:.3g} of the distance to the answer."
-    elif abs(factor) < MEASURABLE:
-        what = f"Each step jumps past the answer, {abs(factor):.3g}× as far on the other side."
+@dataclass(frozen=True)
+class Forecast:
+    """What a method will do with some settings, said before the run: one of
+    ``OUTCOMES``, a badge of a few words, and a sentence on why."""
+
+    outcome: str
+    badge: str
+    sentence: str
+
+
+def forecast(settings: Settings) -> Forecast:
+    """What the run will do, from the settings, checked by playing the run on."""
+    ending = fate(settings)
+    if settings.method == "up_and_down":
+        return _walk_forecast(settings, ending)
+    return _descent_forecast(settings, ending)
+
+
+def _descent_forecast(settings: Settings, ending: Fate) -> Forecast:
+    analysis = stability(settings.data, settings.alpha, settings.exact_derivative)
+    outcome = ending.outcome
+    start = squared_error(predict(settings.data, settings.weight), settings.target)
+    if outcome == "converges" and ending.at == 1:
+        badge = "stays on the answer"
+    elif outcome == "converges" and ending.at == 2:
+        badge = "lands in one step"
+    elif outcome == "converges":
+        badge = "zig-zags in" if analysis.factor < 0 else "converges"
     else:
-        what = "Each step jumps vastly past the answer."
+        badge = {"bounces": "bounces for ever", "diverges": "diverges", "stalls": "stalls"}[outcome]
+    if outcome != "diverges" and (settings.alpha == 0 or settings.data == 0):
+        cause = "alpha is 0" if settings.alpha == 0 else "data is 0, so the gradient is always 0"
+        return Forecast(outcome, badge, f"As {cause}, no step moves the weight.")
+    words = factor_words(analysis)
+    sentence = words[0].upper() + words[1:] + "."
+    if analysis.max_stable_alpha:
+        most, once = numbers_apart(analysis.max_stable_alpha, analysis.one_step_alpha)
+        sentence += (
+            f" On paper, any alpha below about {most} converges, and an alpha of about {once} "
+            "lands in one step."
+        )
+    if outcome == "converges" and ending.at == 1:
+        if start == 0:
+            sentence += " Here the weight starts on the answer, where the gradient is 0: it stays."
+        else:
+            sentence += (
+                f" Here the weight starts with an error of at most {number_text(TOLERANCE)}, "
+                "which counts as the answer, and stays that close."
+            )
+    elif outcome == "converges" and ending.at == 2 and analysis.shrink != 1:
+        sentence += (
+            f" Here the weight starts just outside the error of {number_text(TOLERANCE)} that "
+            "counts as the answer, and one step brings it in."
+        )
+    elif outcome == "stalls":
+        sentence += " " + _lost_sentence(settings, ending)
+    elif outcome == "diverges" and analysis.outcome != "diverges":
+        sentence += " Here, though, the numbers grow too large for a 64-bit float."
+    elif outcome == "bounces" and analysis.outcome != "bounces":
+        sentence += " Here, though, rounding keeps it hopping on the floats around the answer."
+    return Forecast(outcome, badge, sentence)
+
+
+def _lost_sentence(settings: Settings, ending: Fate) -> str:
+    """Why a gradient-descent run stops short of the answer."""
+    best = best_weight(settings.data, settings.target)
+    where = "the best weight" if best is None else f"the best weight {number_text(best)}"
+    if ending.exact and ending.at == 1:
+        weight = numbers_apart(settings.weight, best if best is not None else math.nan)[0]
+        return (
+            f"Here, though, each update from weight {weight} is at most half the gap between "
+            "neighbouring 64-bit floats, so rounding cancels it: the weight never moves."
+        )
+    when = "" if ending.at is None else f" from iteration {count_text(ending.at, ending.exact)}"
     return (
-        f"{what} Converges while alpha < {analysis.max_stable_alpha:.4g}; "
-        f"alpha = {analysis.one_step_alpha:.4g} lands in one step."
+        f"Here, though, its updates get so small that rounding cancels them{when}, "
+        f"and it stops short of {where}."
     )
 
 
-def bounce_sentence(bounce: Bounce | None, data: float) -> str:
-    """Where up and down will end up, from ``tinynet.analysis.up_and_down_limit``."""
-    if data == 0:
-        return "With data 0 every weight has the same error: it can only walk down."
-    if bounce is None:
-        return "The answer is too far away for this step ever to reach it."
-    return (
-        f"Ends hopping between {bounce.low:.6g} and {bounce.high:.6g} from about iteration "
-        f"{bounce.reached_at:,}; its error cannot go below {bounce.error_floor:.3g}."
-    )
+def _walk_forecast(settings: Settings, ending: Fate) -> Forecast:
+    outcome = ending.outcome
+    badge = {
+        "bounces": "hops around the answer",
+        "converges": "closes in on the answer",
+        "stalls": "gets stuck",
+        "diverges": "overflows",
+    }[outcome]
+    if settings.data == 0 and outcome != "diverges":
+        sentence = (
+            "With data 0 every weight has the same error: each comparison is a tie, "
+            "and a tie steps down."
+        )
+        return Forecast(outcome, badge, sentence)
+    best, texts = texts_apart(settings, *ending.ending)
+    pair = " and ".join(texts)
+    if outcome == "diverges":
+        when = (
+            "at some point"
+            if ending.at is None
+            else f"at iteration {count_text(ending.at, ending.exact)}"
+        )
+        return Forecast(outcome, badge, f"Its numbers overflow a 64-bit float {when}.")
+    if not ending.exact:
+        if outcome == "bounces":
+            sentence = (
+                f"It walks towards the best weight {best} by {number_text(settings.step)} per "
+                f"iteration, and needs {count_text(ending.at, False)} iterations to get there."
+            )
+        else:
+            sentence = "Its walk is too long and too tangled by rounding to follow to its end."
+        return Forecast(outcome, badge, sentence)
+    since = f"from iteration {count_text(ending.ending_from)}"
+    errors = [
+        squared_error(predict(settings.data, each), settings.target) for each in ending.ending
+    ]
+    if outcome == "bounces" and min(errors) == 0:
+        sentence = (
+            f"Ends hopping between {pair} {since}: it lands exactly on the answer (error 0) "
+            "and steps off it again, for ever."
+        )
+    elif outcome == "bounces":
+        sentence = (
+            f"Ends hopping between {pair} {since}, across the best weight {best}; its error "
+            f"never goes below {number_text(min(errors))}."
+        )
+    elif outcome == "converges":
+        sentence = (
+            f"Ends hopping between {pair} {since}, across the best weight {best}; every error "
+            f"is at most {number_text(TOLERANCE)} from iteration {count_text(ending.at)}, which "
+            "counts as reaching the answer."
+        )
+    elif len(ending.ending) > 1:
+        sentence = (
+            f"Ends hopping between {pair} {since}, short of the best weight {best}: rounding "
+            "hides how the step changes the error."
+        )
+    else:
+        sentence = (
+            f"Its step is lost to rounding at {pair} {since}: weight "
+            f"{up_or_down(settings, ending.ending[0])} step is the same 64-bit float there, short "
+            f"of the best weight {best}."
+        )
+    return Forecast(outcome, badge, sentence)
 
 
-def tex(value: float, bracket: bool = True) -> str:
-    """A number for LaTeX: 10 significant digits, powers of ten written out, and a
-    negative number in brackets where it follows an operator."""
+def tex(value: float, bracket: bool = True, digits: int = 10, text: str | None = None) -> str:
+    """A number for LaTeX: ``digits`` significant digits (or ``text``, as ``number_text``
+    wrote it), powers of ten written out, never -0, and a negative number in brackets
+    where it follows an operator."""
     if not math.isfinite(value):  # an error beyond the largest double: JavaScript's Infinity
         return r"\infty" if value > 0 else r"(-\infty)"
-    mantissa, _, power = f"{value:.10g}".partition("e")
-    text = mantissa if not power else rf"{mantissa} \times 10^{{{int(power)}}}"
-    return f"({text})" if value < 0 and bracket else text
+    mantissa, _, power = (text or number_text(value, digits)).partition("e")
+    written = mantissa if not power else rf"{mantissa} \times 10^{{{int(power)}}}"
+    return f"({written})" if value < 0 and bracket else written
 
 
 def _aligned(lines: list[str]) -> str:
@@ -110,20 +235,24 @@ def worked_step(run: Run, at: int) -> str:
     ]
     if settings.method == "up_and_down":
         step = settings.step
-        up = squared_error(data * (weight + step), target)
-        down = squared_error(data * (weight - step), target)
-        move, why = ("+", "up is better") if up < down else ("-", "down is no worse")
+        up = squared_error(predict(data, weight + step), target)
+        down = squared_error(predict(data, weight - step), target)
+        if up < down:
+            move, why = "+", "up is better"
+        else:
+            move, why = "-", "down is better" if down < up else "a tie goes down"
+        up_text, down_text = numbers_apart(up, down, digits=10)  # which is smaller must show
         lines += [
             rf"\text{{error up}} &= (\text{{data}} \times (w + \text{{step}})"
-            rf" - \text{{target}})^2 = {tex(up, False)}",
+            rf" - \text{{target}})^2 = {tex(up, False, text=up_text)}",
             rf"\text{{error down}} &= (\text{{data}} \times (w - \text{{step}})"
-            rf" - \text{{target}})^2 = {tex(down, False)}",
+            rf" - \text{{target}})^2 = {tex(down, False, text=down_text)}",
             rf"w_\text{{next}} &= w {move} \text{{step}} = {tex(weight)} {move} {tex(step)}"
             rf" = {tex(after, False)} \quad \text{{({why})}}",
         ]
         return _aligned(lines)
     alpha = settings.alpha
-    slope = gradient(data, weight, target, settings.exact_derivative)
+    gradient_used = gradient(data, weight, target, settings.exact_derivative)
     if settings.exact_derivative:
         rule = (
             rf"2 \times \text{{data}} \times (\text{{prediction}} - \text{{target}})"
@@ -134,10 +263,10 @@ def worked_step(run: Run, at: int) -> str:
             rf"(\text{{prediction}} - \text{{target}}) \times \text{{data}}"
             rf" = ({tex(prediction, False)} - {tex(target)}) \times {tex(data)}"
         )
-    step = alpha * slope
+    step = alpha * gradient_used
     lines += [
-        rf"\text{{gradient}} &= {rule} = {tex(slope, False)}",
-        rf"\alpha \times \text{{gradient}} &= {tex(alpha)} \times {tex(slope)}"
+        rf"\text{{gradient}} &= {rule} = {tex(gradient_used, False)}",
+        rf"\alpha \times \text{{gradient}} &= {tex(alpha)} \times {tex(gradient_used)}"
         rf" = {tex(step, False)}",
         rf"w_\text{{next}} &= w - \alpha \times \text{{gradient}} = {tex(weight)} - {tex(step)}"
         rf" = {tex(after, False)}",

@@ -6,6 +6,7 @@ with the same IEEE-754 operations in the same order, so both give identical bits
 
 from __future__ import annotations
 
+import math
 from typing import TypeVar
 
 import numpy as np
@@ -28,15 +29,17 @@ def squared_error(prediction: Number, target: Number) -> Number:
     return miss * miss
 
 
-def gradient(data: Number, weight: Number, target: Number, exact: bool = False) -> Number:
+def gradient(
+    data: Number, weight: Number, target: Number, exact_derivative: bool = False
+) -> Number:
     """How the error changes with the weight, as the update uses it.
 
     The article drops the factor 2 of the derivative on purpose:
-    ``(data * weight - target) * data``. With ``exact=True`` this is the true
-    derivative ``2 * data * (prediction - target)``.
+    ``(data * weight - target) * data``, the article's half gradient. With
+    ``exact_derivative=True`` this is the true derivative ``2 * data * (prediction - target)``.
     """
     prediction = predict(data, weight)
-    if exact:
+    if exact_derivative:
         return 2 * data * (prediction - target)
     return (prediction - target) * data
 
@@ -46,11 +49,16 @@ def slope(data: Number, weight: Number, target: Number) -> Number:
 
     This is the slope of the tangent line that touches the error curve.
     """
-    return gradient(data, weight, target, exact=True)
+    return gradient(data, weight, target, exact_derivative=True)
 
 
-def best_weight(data: float, target: float) -> float:
-    """The weight with zero error, ``target / data`` (undefined when data is 0)."""
+def best_weight(data: float, target: float) -> float | None:
+    """The weight with zero error, ``target / data``.
+
+    None when there is none to hold: with data 0 every weight gives the same
+    error, and a quotient beyond the largest double is no number.
+    """
     if data == 0:
-        raise ValueError("data is 0, so every weight gives the same error: there is no best weight")
-    return target / data
+        return None
+    best = target / data
+    return best if math.isfinite(best) else None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tinynet.console import number_text
 from tinynet.training import Settings
 
 
@@ -14,7 +15,7 @@ class Preset:
     key: str
     title: str
     settings: Settings
-    outcome: str
+    outcome: str  # one of tinynet.analysis.OUTCOMES
     lesson: str
 
 
@@ -33,8 +34,9 @@ PRESETS = (
         title="2. Gradient descent, no alpha",
         settings=Settings("gradient_descent", **ARTICLE, alpha=1.0),
         outcome="diverges",
-        lesson="The full gradient overshoots so far that each step lands further away: "
-        "the error explodes.",
+        lesson="Each step subtracts the whole of the article's half gradient, and that "
+        "overshoots: it lands 8 times as far on the other side of the answer, so the error "
+        "explodes.",
     ),
     Preset(
         key="with_alpha",
@@ -50,13 +52,13 @@ PRESETS = (
 def label(settings: Settings) -> str:
     """A short name for a run: its method and whatever differs from the article's start."""
     if settings.method == "up_and_down":
-        name = f"up and down, step {settings.step:g}"
+        name = f"up and down, step {number_text(settings.step)}"
     else:
-        name = f"gradient descent, alpha {settings.alpha:g}"
+        name = f"gradient descent, alpha {number_text(settings.alpha)}"
         if settings.exact_derivative:
             name += ", exact slope"
     changed = [
-        f"{key} {getattr(settings, key):g}"
+        f"{key} {number_text(getattr(settings, key))}"
         for key, value in ARTICLE.items()
         if getattr(settings, key) != value
     ]

@@ -6,12 +6,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tinynet.analysis import TOLERANCE, stability
+from tinynet.analysis import HUGE, TOLERANCE, stability
 from tinynet.network import squared_error
-from tinynet.training import Settings, shown
+from tinynet.training import Settings, short_repr
 
 _CHUNK = 256  # iterations simulated between two looks at the history
-_LARGE = 1e150  # a miss beyond this may overflow when squared: look closer
 
 
 @dataclass(frozen=True, eq=False)
@@ -72,7 +71,9 @@ def sweep(
     if alphas.ndim != 1 or not np.all(np.isfinite(alphas)) or np.any(alphas < 0):
         raise ValueError("alphas must be a one-dimensional list of finite numbers of at least 0")
     if not np.isfinite(tolerance) or tolerance < 0:
-        raise ValueError(f"tolerance must be a finite number of at least 0, got {shown(tolerance)}")
+        raise ValueError(
+            f"tolerance must be a finite number of at least 0, got {short_repr(tolerance)}"
+        )
     settings = Settings(
         "gradient_descent",
         weight,
@@ -182,7 +183,7 @@ class _Columns:
         only the other runs are examined row by row.
         """
         ends = np.abs(self.data * history[[0, -1]] - self.target).max(axis=0)
-        for index in np.flatnonzero(~(ends < _LARGE)):
+        for index in np.flatnonzero(~(ends < HUGE)):
             column = self.columns[index]
             errors = squared_error(self.data * history[:-1, index], self.target)
             broken = ~np.isfinite(errors) | ~np.isfinite(history[1:, index])

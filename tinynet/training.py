@@ -7,6 +7,7 @@ import numbers
 from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, overload
 
 import numpy as np
 
@@ -17,7 +18,7 @@ METHODS = ("up_and_down", "gradient_descent")
 MAX_ITERATIONS = 1_000_000
 
 
-def shown(value: object, room: int = 40) -> str:
+def short_repr(value: object, room: int = 40) -> str:
     """``repr(value)``, cut short: an error message should not repeat a huge input."""
     text = repr(value)
     return text if len(text) <= room else text[: room - 1] + "…"
@@ -34,22 +35,22 @@ def checked_number(
     else:
         allowed = "a finite number"
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise ValueError(f"{name} must be {allowed}, got {shown(value)}")
+        raise ValueError(f"{name} must be {allowed}, got {short_repr(value)}")
     try:
         number = float(value)
     except OverflowError:
         number = math.inf
     if not math.isfinite(number) or number < low or (above and number == low):
-        raise ValueError(f"{name} must be {allowed}, got {shown(value)}")
+        raise ValueError(f"{name} must be {allowed}, got {short_repr(value)}")
     return number
 
 
 def checked_iterations(value: object) -> int:
     allowed = f"a whole number from 1 to {MAX_ITERATIONS:,}"
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise ValueError(f"iterations must be {allowed}, got {shown(value)}")
+        raise ValueError(f"iterations must be {allowed}, got {short_repr(value)}")
     if not 1 <= value <= MAX_ITERATIONS:
-        raise ValueError(f"iterations must be {allowed}, got {shown(value)}")
+        raise ValueError(f"iterations must be {allowed}, got {short_repr(value)}")
     return int(value)
 
 
@@ -73,7 +74,7 @@ class Settings:
     def __post_init__(self) -> None:
         if self.method not in METHODS:
             raise ValueError(
-                f"method must be 'up_and_down' or 'gradient_descent', got {shown(self.method)}"
+                f"method must be 'up_and_down' or 'gradient_descent', got {short_repr(self.method)}"
             )
         checked = {
             "weight": checked_number("weight", self.weight),
@@ -85,7 +86,7 @@ class Settings:
         }
         if not isinstance(self.exact_derivative, bool):
             raise ValueError(
-                f"exact_derivative must be True or False, got {shown(self.exact_derivative)}"
+                f"exact_derivative must be True or False, got {short_repr(self.exact_derivative)}"
             )
         for name, value in checked.items():
             object.__setattr__(self, name, value)
@@ -167,10 +168,10 @@ def up_and_down_update(settings: Settings) -> Callable[[float], float]:
 def gradient_descent_update(settings: Settings) -> Callable[[float], float]:
     """Gradient descent: ``update = -alpha * gradient``.
 
-    With the article's halved gradient that is ``-alpha * data * (prediction - target)``;
+    With the article's half gradient that is ``-alpha * data * (prediction - target)``;
     alpha = 1 is the article's run without a learning rate.
     """
-    data, target, alpha, exact = (
+    data, target, alpha, exact_derivative = (
         settings.data,
         settings.target,
         settings.alpha,
@@ -178,14 +179,21 @@ def gradient_descent_update(settings: Settings) -> Callable[[float], float]:
     )
 
     def update(weight: float) -> float:
-        return -(alpha * gradient(data, weight, target, exact))
+        return -(alpha * gradient(data, weight, target, exact_derivative))
 
     return update
 
 
 UPDATES = {"up_and_down": up_and_down_update, "gradient_descent": gradient_descent_update}
+_UNSET: Any = object()  # an argument the caller left out
+_DEFAULTS = {"step": 0.05, "alpha": 0.1, "exact_derivative": False}
 
 
+@overload
+def train(method: Settings) -> Run: ...
+
+
+@overload
 def train(
     method: str,
     *,
@@ -196,18 +204,60 @@ def train(
     step: float = 0.05,
     alpha: float = 0.1,
     exact_derivative: bool = False,
+) -> Run: ...
+
+
+def train(
+    method: str | Settings,
+    *,
+    weight: float = _UNSET,
+    data: float = _UNSET,
+    target: float = _UNSET,
+    iterations: int = _UNSET,
+    step: float = _UNSET,
+    alpha: float = _UNSET,
+    exact_derivative: bool = _UNSET,
 ) -> Run:
     """Train the one-weight network and return its whole history.
 
-    ``method`` is ``"up_and_down"`` (step by ``step`` towards the smaller error)
-    or ``"gradient_descent"`` (``weight -= alpha * gradient``; ``alpha=1`` is the
-    article's run without a learning rate). ``exact_derivative=True`` uses the
-    true derivative ``2 * data * (prediction - target)`` instead of the article's
-    half of it. Every number equals what the article's JavaScript computes for
-    the same settings. Bad settings raise ``ValueError``; overflow ends the run
-    with ``diverged=True``.
+    Call it with one ``Settings``, or with the method and the settings as keywords:
+    ``train("gradient_descent", weight=0.5, data=3, target=4, iterations=20, alpha=0.1)``.
+    ``method`` is ``"up_and_down"`` (step by ``step``, default 0.05, towards the
+    smaller error) or ``"gradient_descent"`` (``weight -= alpha * gradient``, alpha
+    0.1 by default; ``alpha=1`` is the article's run without a learning rate).
+    ``exact_derivative=True`` uses the true derivative ``2 * data * (prediction -
+    target)`` instead of the article's half of it. Every number equals what the
+    article's JavaScript computes for the same settings. Bad settings raise
+    ``ValueError``; overflow ends the run with ``diverged=True``.
     """
-    settings = Settings(method, weight, data, target, iterations, step, alpha, exact_derivative)
+    given = {
+        "weight": weight,
+        "data": data,
+        "target": target,
+        "iterations": iterations,
+        "step": step,
+        "alpha": alpha,
+        "exact_derivative": exact_derivative,
+    }
+    if isinstance(method, Settings):
+        if any(value is not _UNSET for value in given.values()):
+            raise TypeError("train(settings) takes no other arguments: the settings hold them all")
+        return _run(method)
+    missing = [repr(name) for name, value in list(given.items())[:4] if value is _UNSET]
+    if missing:
+        count = len(missing)
+        names = (
+            missing[0]
+            if count == 1
+            else f"{', '.join(missing[:-1])}{',' * (count > 2)} and {missing[-1]}"
+        )
+        plural = "s" if count > 1 else ""
+        raise TypeError(f"train() missing {count} required keyword-only argument{plural}: {names}")
+    chosen = {name: value for name, value in given.items() if value is not _UNSET}
+    return _run(Settings(method, **{**_DEFAULTS, **chosen}))
+
+
+def _run(settings: Settings) -> Run:
     weights: array = array("d")
     updates: array = array("d")
     update_for = UPDATES[settings.method](settings)

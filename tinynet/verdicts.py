@@ -1,0 +1,314 @@
+"""A plain verdict on a finished run, in words that are true of the run played on, and the
+number words that the verdicts and forecasts share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from tinynet.analysis import HUGE, TOLERANCE, Stability, stability
+from tinynet.console import number_text, numbers_apart
+from tinynet.ending import Fate, fate
+from tinynet.network import best_weight, predict, squared_error
+from tinynet.training import Run, Settings, up_and_down_update
+
+# Verdicts --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A plain-words summary of a finished run: what it does if played on (one of
+    ``OUTCOMES``), whether it ``settled`` there within its iterations, and why."""
+
+    outcome: str
+    settled: bool
+    headline: str
+    reason: str
+
+
+def verdict(run: Run) -> Verdict:
+    """What the run does, decided by the run itself played on, and why, in words."""
+    ending = fate(run.settings)
+    if run.settings.method == "up_and_down":
+        return _walk_verdict(run, ending)
+    return _descent_verdict(run, ending)
+
+
+def count_text(count: int, exact: bool = True) -> str:
+    """An iteration count for people: in full up to a trillion, then as a power of ten."""
+    if count <= 10**12:
+        return f"{count:,}" if exact else f"about {count:,}"
+    return f"about {number_text(count, 2)}"
+
+
+def factor_words(analysis: Stability) -> str:
+    """What one gradient-descent step does to the distance to the best weight."""
+    shrink, factor = analysis.shrink, analysis.factor
+    if analysis.outcome == "stalls":
+        return "no step moves the weight"
+    if shrink == 0:
+        return "each step closes a share of the distance to the best weight too small to write"
+    if shrink < 1e-3:
+        return f"each step closes only {number_text(shrink)} of the distance to the best weight"
+    if shrink < 1:
+        kept = numbers_apart(factor, 0.0, 1.0)[0]
+        return f"each step keeps {kept} of the distance to the best weight"
+    if shrink == 1:
+        return "one step lands on the best weight"
+    if shrink == 2:
+        return (
+            "each step jumps to the mirror image across the best weight, as far on the other side"
+        )
+    if abs(factor) >= HUGE:
+        return "each step jumps past the best weight and lands vastly further on the other side"
+    times = numbers_apart(-factor, 1.0)[0]
+    return f"each step jumps past the best weight and lands {times} times as far on the other side"
+
+
+def texts_apart(settings: Settings, *weights: float) -> tuple[str, list[str]]:
+    """The best weight and ``weights`` (sorted), printed so that different ones differ."""
+    best = best_weight(settings.data, settings.target)
+    weights = tuple(sorted(weights))
+    if best is None:
+        return "too large for a 64-bit float", list(numbers_apart(*weights))
+    best_text, *texts = numbers_apart(best, *weights)
+    return best_text, texts
+
+
+def _more(ending: Fate, done: int) -> str:
+    """How many iterations after the ``done`` ones it takes to get there."""
+    if ending.at is None:
+        return "no one can tell how many more iterations"
+    return f"{count_text(ending.at - done, ending.exact)} more iterations"
+
+
+def _settled(run: Run, ending: Fate) -> bool:
+    """Whether the run already got where it ends up, read from the run where it can be."""
+    done = len(run.weights)
+    error = squared_error(predict(run.settings.data, run.final_weight), run.settings.target)
+    if ending.outcome == "diverges":
+        return run.diverged
+    if ending.outcome == "converges":
+        return error <= TOLERANCE and not (ending.exact and ending.at > done + 1)
+    if ending.outcome == "stalls" and done and run.final_weight == run.weights[-1]:
+        return True
+    return ending.exact and ending.at is not None and ending.at <= done + 1
+
+
+def _arrived(run: Run) -> int:
+    """The first iteration from which every logged error is at most ``TOLERANCE``
+    (one past the run when only its final weight is there)."""
+    far = np.flatnonzero(run.errors > TOLERANCE)
+    return int(far[-1]) + 2 if far.size else 1
+
+
+def _stopped(run: Run) -> int:
+    """The first iteration from which the weight no longer changes."""
+    moved = np.flatnonzero(run.weights != run.final_weight)
+    return int(moved[-1]) + 2 if moved.size else 1
+
+
+def _descent_verdict(run: Run, ending: Fate) -> Verdict:
+    settings, done = run.settings, len(run.weights)
+    analysis = stability(settings.data, settings.alpha, settings.exact_derivative)
+    settled = _settled(run, ending)
+    words = factor_words(analysis)
+    step = words[0].upper() + words[1:]
+    outcome = ending.outcome
+    if outcome == "diverges" and settled:
+        if analysis.shrink > 2 and done > 1:
+            why = f"{step}, so the error grew until it no longer fit in a 64-bit float."
+        elif done == 0:
+            why = "The numbers of the very first iteration are too large for a 64-bit float."
+        else:
+            why = "The numbers grew larger than a 64-bit float can hold, so the run stopped."
+        return Verdict(outcome, True, f"Diverged at iteration {run.diverged_at}", why)
+    if outcome == "diverges":
+        growth = analysis.factor * analysis.factor
+        if analysis.shrink <= 2:
+            how = "It keeps moving towards a best weight too large for a 64-bit float"
+        elif growth < HUGE:
+            how = f"{step}, so the error grows {number_text(growth, 3)}-fold per iteration"
+        else:
+            how = f"{step}, so the error grows beyond measure at each iteration"
+        return Verdict(
+            outcome, False, "Diverging", f"{how}; {_more(ending, done)} would overflow it."
+        )
+    if outcome == "bounces":
+        if len(ending.ending) > 1 and ending.exact:
+            best, hops = texts_apart(settings, *ending.ending)
+            where = f"it hops between {' and '.join(hops)} for ever, across the best weight {best}"
+        else:
+            where = "it keeps hopping across the best weight, about as far each time"
+        if analysis.shrink == 2:
+            why = f"With alpha exactly at the stability limit {words}, so {where}."
+        else:
+            why = f"Rounding keeps its error above {number_text(TOLERANCE)}: {where}."
+        return Verdict(outcome, settled, "Bouncing around the answer", why)
+    if outcome == "converges":
+        return _descent_converges(run, ending, settled, step)
+    return _descent_stalls(run, ending, settled, words)
+
+
+def _descent_converges(run: Run, ending: Fate, settled: bool, step: str) -> Verdict:
+    settings, done = run.settings, len(run.weights)
+    tolerance = number_text(TOLERANCE)
+    if not settled:
+        why = f"{step}; {_more(ending, done)} would bring the error to {tolerance} or below."
+        return Verdict("converges", False, "Converging", why)
+    arrived = _arrived(run)
+    if arrived == 1:
+        first = float(run.errors[0])
+        if first == 0:
+            why = "It started on the answer: the error is 0, so is the gradient: the weight stays."
+        else:
+            why = (
+                f"It started close enough: the error was {number_text(first)} at iteration 1, "
+                f"at most {tolerance}, and it stays that small."
+            )
+    elif arrived <= done:
+        last = number_text(float(run.errors[-1]))
+        why = (
+            f"{step}, so the error was at most {tolerance} from iteration {arrived:,} on; "
+            f"at iteration {done:,} it is {last}."
+        )
+    else:
+        error = squared_error(predict(settings.data, run.final_weight), settings.target)
+        best, (weight,) = texts_apart(settings, run.final_weight)
+        where = "the best weight" if weight == best else f"{weight}, beside the best weight {best}"
+        why = (
+            f"{step}: the last update took the weight to {where}, where the error is "
+            f"{number_text(error)} (the error shown, {number_text(float(run.errors[-1]))}, is "
+            "from before that update)."
+        )
+    return Verdict("converges", True, "Converged", why)
+
+
+_LOST = (
+    "each update is at most half the gap between neighbouring 64-bit floats, so rounding cancels it"
+)
+
+
+def _descent_stalls(run: Run, ending: Fate, settled: bool, words: str) -> Verdict:
+    settings, done = run.settings, len(run.weights)
+    if settings.alpha == 0:
+        return Verdict(
+            "stalls", True, "Stalled", "With alpha 0 every update is 0, so the weight never moves."
+        )
+    if settings.data == 0:
+        why = "With data 0 the gradient is 0 whatever the weight, so no update moves it."
+        return Verdict("stalls", True, "Stalled", why)
+    if settled and len(ending.ending) > 1:
+        best, hops = texts_apart(settings, *ending.ending)
+        why = (
+            f"From iteration {ending.at:,} it hops between {' and '.join(hops)} without getting "
+            f"nearer the best weight {best}: rounding cancels the rest of each update."
+        )
+        return Verdict("stalls", True, "Stalled", why)
+    if settled:
+        best, (weight,) = texts_apart(settings, run.final_weight)
+        why = (
+            f"The weight stopped changing at {weight} from iteration {_stopped(run):,}: there "
+            f"{_LOST}, short of the best weight {best}."
+        )
+        return Verdict("stalls", True, "Stalled", why)
+    near = ""
+    if ending.ending:
+        best, (weight,) = texts_apart(settings, ending.ending[0])
+        near = f" near {weight}, short of the best weight {best}"
+    why = (
+        f"It is still moving, but {words}; in {_more(ending, done)} {_LOST}, and the weight "
+        f"will stop{near}."
+    )
+    return Verdict("stalls", False, "Slowing to a stop", why)
+
+
+def _walk_verdict(run: Run, ending: Fate) -> Verdict:
+    settings, done = run.settings, len(run.weights)
+    settled = _settled(run, ending)
+    outcome = ending.outcome
+    step = number_text(settings.step)
+    if settings.data == 0 and outcome != "diverges":
+        why = (
+            "With data 0 every weight gives the same error, so each comparison is a tie, "
+            "and a tie steps down."
+        )
+        if outcome == "converges":
+            error = number_text(float(run.errors[0]))
+            return Verdict(
+                outcome,
+                True,
+                "Converged",
+                f"{why} That error is {error}: every weight is on the answer.",
+            )
+        return Verdict(outcome, True, "Stuck: the error ignores the weight", why)
+    if outcome == "diverges":
+        if settled:
+            why = "The numbers grew larger than a 64-bit float can hold, so the run stopped."
+            return Verdict(outcome, True, f"Diverged at iteration {run.diverged_at}", why)
+        why = f"It walks by {step} per iteration; {_more(ending, done)} would overflow it."
+        return Verdict(outcome, False, "Diverging", why)
+    if not ending.exact:  # a walk too long to follow to its end
+        best, _ = texts_apart(settings)
+        if outcome == "bounces":
+            why = (
+                f"It walks towards the best weight {best} by {step} per iteration; at that pace "
+                f"it needs {_more(ending, done)} to get there."
+            )
+        else:
+            why = "Its walk is too long and too tangled by rounding to follow to its end."
+        return Verdict(outcome, False, "Still walking", why)
+    return _walk_ending(run, ending, settled)
+
+
+def _walk_ending(run: Run, ending: Fate, settled: bool) -> Verdict:
+    """Up and down's verdict when the end of its walk is known exactly."""
+    settings, outcome = run.settings, ending.outcome
+    best, texts = texts_apart(settings, *ending.ending)
+    pair = " and ".join(texts)
+    since = f"from iteration {count_text(ending.ending_from)}"
+    hops = "hops" if settled else "will hop"
+    if outcome in ("bounces", "converges"):
+        errors = [
+            squared_error(predict(settings.data, each), settings.target) for each in ending.ending
+        ]
+        if outcome == "converges":
+            close = (
+                f"every error is at most {number_text(TOLERANCE)} from iteration "
+                f"{count_text(ending.at)}, which counts as reaching the answer"
+            )
+        elif min(errors) == 0:
+            close = "it lands exactly on the answer (error 0) and steps off it again, for ever"
+        else:
+            goes = "never goes" if settled else "will never go"
+            close = f"its error {goes} below {number_text(min(errors))}"
+        across = f"between {pair}, across the best weight {best}"
+        if settled:
+            why = f"The step never shrinks, so {since} it {hops} {across}; {close}."
+            headline = "Converged" if outcome == "converges" else "Bouncing around the answer"
+            return Verdict(outcome, True, headline, why)
+        why = (
+            f"It walks towards the best weight {best} by {number_text(settings.step)} per "
+            f"iteration; {since} it {hops} between {pair}, and {close}."
+        )
+        return Verdict(outcome, False, "Still walking", why)
+    if len(ending.ending) > 1:
+        what = (
+            f"{since} it {hops} between {pair} for ever, short of the best weight {best}: at "
+            "these numbers rounding hides how the step changes the error, so it gets no nearer"
+        )
+    else:
+        sign = up_or_down(settings, ending.ending[0])
+        what = (
+            f"{since} its step is lost to rounding: weight {sign} step is the same 64-bit "
+            f"float as the weight {pair}, short of the best weight {best}"
+        )
+    if settled:
+        return Verdict("stalls", True, "Stalled", what[0].upper() + what[1:] + ".")
+    return Verdict("stalls", False, "Still walking", f"It is still walking, but {what}.")
+
+
+def up_or_down(settings: Settings, weight: float) -> str:
+    """The way up and down steps from ``weight``: "+" when the error up is smaller, else "-"."""
+    return "+" if up_and_down_update(settings)(weight) > 0 else "-"

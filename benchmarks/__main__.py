@@ -16,6 +16,7 @@ import os
 import platform
 import statistics
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -38,6 +39,7 @@ from support import (  # noqa: E402
 )
 
 import tinynet  # noqa: E402
+from benchmarks import class_sessions, class_store  # noqa: E402
 from tinynet.sweep import alpha_grid, sweep  # noqa: E402
 
 APPS = {"tinynet": ROOT / "app.py", "naive": HERE / "naive_app.py", "empty": HERE / "empty_app.py"}
@@ -51,9 +53,10 @@ def median_ms(timings: list[float]) -> float:
 # -------------------------------------------------------------- the server, through AppTest
 def server_rerun(
     app: str, repeats: int, long: bool, compiled_once: bool
-) -> tuple[float, float, int]:
-    """Median milliseconds of a rerun with warm caches, of one with cold caches, and the
-    bytes of chart data the rerun sends.
+) -> tuple[float, float, float | None, int]:
+    """Median milliseconds of a rerun with warm caches, of one with cold caches, of one
+    after a control change (new settings, so nothing is cached: what a student causes),
+    and the bytes of chart data the rerun sends.
 
     AppTest compiles the script afresh on every run; ``streamlit run`` compiles it once
     and keeps the bytecode. With ``compiled_once`` AppTest keeps it too, as the server does.
@@ -84,8 +87,17 @@ def server_rerun(
             start = time.perf_counter()
             test.run()
             cold.append(time.perf_counter() - start)
-    chart_bytes = sum(len(chart.proto.spec) for chart in test.get("plotly_chart"))
-    return median_ms(warm), median_ms(cold), chart_bytes
+        chart_bytes = sum(len(chart.proto.spec) for chart in test.get("plotly_chart"))
+        changed = []
+        if app != "empty":  # the empty app has no control
+            count = LONG if long else 20
+            for turn in range(repeats):
+                test.number_input(key="iterations").set_value(count + 1 + turn)
+                start = time.perf_counter()
+                test.run()
+                changed.append(time.perf_counter() - start)
+            assert not test.exception, [error.value for error in test.exception]
+    return median_ms(warm), median_ms(cold), median_ms(changed) if changed else None, chart_bytes
 
 
 # -------------------------------------------------------------- the browser
@@ -150,12 +162,12 @@ def _round_trips(page: object, turn: int) -> list[float]:
 
 
 def _scrub(browser: object, url: str, repeats: int) -> tuple[float, int]:
-    """Click along the error curve's slider; time until the frame shows, count server messages."""
+    """Click along the lesson's slider; time until the frame shows, count server messages."""
     context = browser.new_context(viewport={"width": 1280, "height": 720})
     page = context.new_page()
     sent: list[object] = []
     page.on("websocket", lambda socket: socket.on("framesent", lambda frame: sent.append(frame)))
-    page.goto(f"{url}/?{urlencode({'view': 'Error curve', 'alpha': '0.03'})}")
+    page.goto(f"{url}/?{urlencode({'alpha': '0.03'})}")
     _drawn(page, "tinynet")
     label = page.locator(".slider-container .slider-label").first
     slider = page.locator(".slider-rail-touch-rect").first
@@ -327,20 +339,41 @@ def curve_view_bytes() -> dict[str, int]:
     return sizes
 
 
+def class_votes(students: int, wait: float) -> dict[str, dict]:
+    """A class voting in class mode, on every database this machine offers: SQLite always,
+    PostgreSQL under ``pg_virtualenv`` (libpq's PG* variables). Through the app (real
+    Streamlit sessions on its websocket, the server on one core) and through the class
+    store's API alone (a thread per student)."""
+    databases = {"sqlite": None}
+    if any(map(os.environ.get, class_store.LIBPQ)):
+        databases["postgresql"] = "postgresql+psycopg://"
+    results = {}
+    with tempfile.TemporaryDirectory() as folder:
+        for name, url in databases.items():
+            app_url = url or f"sqlite:///{folder}/sessions.db"
+            store_url = url or f"sqlite:///{folder}/store.db"
+            results[name] = {
+                "sessions": class_sessions.measure(app_url, students, wait),
+                "store": class_store.store_load(store_url, students),
+            }
+    return results
+
+
 def measure(quick: bool) -> dict[str, object]:
     repeats = 3 if quick else 25
     machine = f"{platform.machine()}, {_cores()} cores, Python {platform.python_version()}"
     results: dict[str, object] = {"machine": machine}
     results["maths"] = maths(1 if quick else 15)  # first, while nothing else runs
     for app in APPS:
-        warm, cold, charts = server_rerun(app, repeats, long=False, compiled_once=True)
-        recompiled, _, _ = server_rerun(app, repeats, long=False, compiled_once=False)
-        long_warm, long_cold, long_charts = server_rerun(
+        warm, cold, changed, charts = server_rerun(app, repeats, long=False, compiled_once=True)
+        recompiled, _, _, _ = server_rerun(app, repeats, long=False, compiled_once=False)
+        long_warm, long_cold, _, long_charts = server_rerun(
             app, repeats, long=True, compiled_once=True
         )
         results[app] = {
             "rerun_ms": warm,
             "rerun_cold_ms": cold,
+            "rerun_changed_ms": changed,
             "rerun_recompiled_ms": recompiled,
             "chart_bytes": charts,
             "long_rerun_ms": long_warm,
@@ -353,6 +386,7 @@ def measure(quick: bool) -> dict[str, object]:
     for app in APPS:
         results[app]["memory_per_session_mib"] = server_memory(app, 2 if quick else 10)
     results["classroom"] = {app: classroom(app, 3 if quick else 30) for app in ("tinynet", "empty")}
+    results["class_votes"] = class_votes(10 if quick else 200, 3 if quick else 30)
     return results
 
 
@@ -363,7 +397,13 @@ def _cores() -> int:
 ROWS = [
     # label, key, unit, target as (limit, compared with), for the tinynet column
     ("server rerun, 20 iterations, warm caches", "rerun_ms", "ms", (1.0, "naive")),
-    ("server rerun, 20 iterations, cold caches", "rerun_cold_ms", "ms", None),
+    ("server rerun, 20 iterations, cold caches", "rerun_cold_ms", "ms", (1.0, "naive")),
+    (
+        "server rerun after a control change (new settings)",
+        "rerun_changed_ms",
+        "ms",
+        (1.0, "naive"),
+    ),
     ("the same, script recompiled every run (AppTest's way)", "rerun_recompiled_ms", "ms", None),
     ("server rerun, 10,000 iterations, warm caches", "long_rerun_ms", "ms", (100, None)),
     ("server rerun, 10,000 iterations, cold caches", "long_rerun_cold_ms", "ms", (100, None)),
@@ -423,6 +463,22 @@ def report(results: dict[str, object]) -> str:
             f"{room['served_p95_s']} s; a tab brought to the front drew within p50 "
             f"{room['drawn_p50_s']} s, p95 {room['drawn_p95_s']} s; all had drawn after "
             f"{room['everyone_s']} s. Server memory after: {room['server_mib']} MiB."
+        )
+    for database, both in results["class_votes"].items():
+        app, store = both["sessions"], both["store"]
+        own = " on a core of its own" if app["server_own_core"] else ""
+        lines.append(
+            f"- Class mode on {database}, {app['students']} students voting through real "
+            f"sessions against one app server{own}: from a vote to the projector's count p50 "
+            f"{app['vote_to_tally_p50_s']} s, p95 {app['vote_to_tally_p95_s']} s (target p95 "
+            f"< 2 s); the reveal reached each phone within p50 {app['reveal_to_phone_p50_s']} s, "
+            f"p95 {app['reveal_to_phone_p95_s']} s; the server's CPU per student per minute "
+            f"{app['cpu_s_per_student_per_minute_waiting']} s while waiting "
+            f"({app['server_core_share_waiting']:.0%} of a core) and "
+            f"{app['cpu_s_per_student_per_minute_voted']} s after voting "
+            f"({app['server_core_share_voted']:.0%}). Through the store's API alone, "
+            f"{store['students']} threads: p50 {store['vote_to_tally_p50_s']} s, p95 "
+            f"{store['vote_to_tally_p95_s']} s. Every tally equalled the votes cast."
         )
     return "\n".join(lines)
 

@@ -13,6 +13,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from support import CHROMIUM, CHROMIUM_FLAGS, IDLE, streamlit_server, wait_drawn
 
 HERE = Path(__file__).resolve().parent
+PHONE = {  # what a phone's browser says of itself: the app stacks the lesson's charts for it
+    "user_agent": "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like "
+    "Gecko) Chrome/131.0.0.0 Mobile Safari/537.36",
+    "is_mobile": True,
+    "has_touch": True,
+}
 
 
 def to_chart(page: Page) -> None:
@@ -42,15 +48,15 @@ def pin_then_change(page: Page) -> None:
 NO_CHARTS = {"Quiz", "Code", "Teach"}  # the views that draw no chart
 SHOTS: list[tuple[str, str, tuple[int, int], Callable[[Page], None] | None]] = [
     # file name, link, viewport, what to do before the picture
-    ("dashboard.png", "", (1280, 900), None),
+    ("dashboard.png", "?alpha=0.03&at=3", (1280, 720), None),
+    ("presenter.png", "?presenter=true&hide=method,exact_derivative", (1024, 768), None),
+    ("phone.png", "?method=up_and_down", (390, 844), None),
     ("error-curve.png", "?alpha=0.03&at=2&view=Error+curve", (1280, 900), None),
     ("every-alpha.png", "?alpha=0.15&view=Every+alpha", (1280, 900), None),
-    ("pinned.png", "", (1280, 900), pin_then_change),
+    ("pinned.png", "?view=Learning", (1280, 900), pin_then_change),
     ("compare.png", "?view=Compare+methods", (1280, 900), to_chart),
     ("quiz.png", "?view=Quiz", (1280, 900), None),
     ("code.png", "?alpha=0.03&view=Code", (1280, 720), None),
-    ("presenter.png", "?presenter=true&hide=method,exact&alpha=1", (1280, 720), None),
-    ("phone.png", "?method=up_and_down", (390, 844), None),
 ]
 
 
@@ -58,11 +64,12 @@ def main() -> None:
     with streamlit_server() as server, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         for name, query, (width, height), action in SHOTS:
-            page = browser.new_page(viewport={"width": width, "height": height})
+            options = PHONE if width < 500 else {}
+            page = browser.new_page(viewport={"width": width, "height": height}, **options)
             page.goto(server.url + "/" + query)
             # Not "are there charts on the page": Plotly's chart elements appear only once
             # its script has loaded, seconds after the app's script has finished.
-            view = parse_qs(query.lstrip("?")).get("view", ["Learning"])[0]
+            view = parse_qs(query.lstrip("?")).get("view", ["Lesson"])[0]
             wait_drawn(page, charts=view not in NO_CHARTS)
             if action:
                 action(page)

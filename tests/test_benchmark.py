@@ -21,7 +21,7 @@ from benchmarks.__main__ import APPS, ROWS  # noqa: E402
 # tinynet's charts can be scrubbed in the browser.
 NOT_MEASURED = {
     "naive": {"scrub", "scrub_messages"},
-    "empty": {"round_trip", "scrub", "scrub_messages"},
+    "empty": {"round_trip", "rerun_changed_ms", "scrub", "scrub_messages"},
 }
 
 
@@ -58,6 +58,13 @@ def test_every_figure_is_measured_for_every_app(results):
         assert room["served_p95_s"] >= room["served_p50_s"] > 0
         assert room["drawn_p95_s"] >= room["drawn_p50_s"] > 0
         assert room["server_mib"] > 0
+    assert "sqlite" in results["class_votes"]  # and PostgreSQL too, where CI provides it
+    for both in results["class_votes"].values():
+        app, store = both["sessions"], both["store"]
+        assert app["students"] == store["students"] == 10
+        assert app["vote_to_tally_p95_s"] >= app["vote_to_tally_p50_s"] > 0
+        assert app["cpu_s_per_student_per_minute_waiting"] > 0
+        assert store["vote_to_tally_p95_s"] >= store["vote_to_tally_p50_s"] >= 0
 
 
 def test_the_report_names_every_figure(results):

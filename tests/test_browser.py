@@ -11,14 +11,22 @@ from support import IDLE, wait_drawn, wait_until
 pytestmark = pytest.mark.browser
 
 PROJECTOR = {"width": 1280, "height": 720}
+OLD_PROJECTOR = {"width": 1024, "height": 768}
 PHONE = {"width": 390, "height": 844}
+PHONE_AGENT = (  # a phone names itself "Mobile": the app then stacks the lesson's charts
+    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/131.0.0.0 Mobile Safari/537.36"
+)
 
 
 class Visit:
     """One browser tab on the app, recording what went wrong on the page."""
 
     def __init__(self, browser: object, url: str, viewport: dict) -> None:
-        self.context = browser.new_context(viewport=viewport)
+        phone = {"user_agent": PHONE_AGENT, "is_mobile": True, "has_touch": True}
+        self.context = browser.new_context(
+            viewport=viewport, **(phone if viewport == PHONE else {})
+        )
         self.page = self.context.new_page()
         self.problems: list[str] = []
         self.sent: list[object] = []
@@ -46,7 +54,7 @@ class Visit:
     def open_view(self, name: str) -> None:
         """Open a view: the app runs it, and the link names it once the run is done."""
         self.page.get_by_role("radiogroup", name="View").get_by_role("radio", name=name).click()
-        self.wait_for(lambda: self.query().get("view", "Learning") == name)
+        self.wait_for(lambda: self.query().get("view", "Lesson") == name)
         for index in range(self.charts().count()):
             self.charts().nth(index).locator(".main-svg").first.wait_for(timeout=60_000)
 
@@ -63,8 +71,14 @@ class Visit:
         self.page.wait_for_selector(IDLE, timeout=60_000)
 
     def line_path(self, chart: int = 0) -> str:
-        line = self.charts().nth(chart).locator("g.trace.scatter path.js-line").first
-        return line.get_attribute("d")
+        """The drawn path of the prediction per iteration (the lesson's third panel)."""
+        lines = self.charts().nth(chart).locator("g.trace.scatter path.js-line")
+        return lines.nth(lines.count() - 2).get_attribute("d")  # the last one is the target
+
+    def box(self, locator: object) -> dict:
+        found = locator.bounding_box()
+        assert found, "not drawn"
+        return found
 
     def assert_healthy(self) -> None:
         assert self.page.locator("[data-testid=stException]").count() == 0
@@ -88,7 +102,7 @@ def visit(browser, app_url) -> Iterator[object]:
 def test_the_page_draws_every_chart_without_errors(visit):
     page = visit()
     assert page.charts().count() == 1
-    for name in ("Error curve", "Every alpha", "Compare methods"):
+    for name in ("Learning", "Error curve", "Every alpha", "Compare methods"):
         page.open_view(name)
         for index in range(page.charts().count()):
             assert page.charts().nth(index).locator("g.trace.scatter").count() >= 1
@@ -105,23 +119,35 @@ def test_a_changed_control_redraws_the_charts_and_the_link(visit):
     page.assert_healthy()
 
 
-def test_playing_and_scrubbing_the_iterations_needs_no_server(visit):
+MOVING = (
+    "(node, last) => { const gd = node.querySelector('.js-plotly-plot');"
+    " const uid = gd._fullData[gd._fullData.length - last].uid;"
+    " return node.querySelector(`.trace${uid} path.point`).getAttribute('transform'); }"
+)
+
+
+def _drawn(page: Visit, last: int) -> str:
+    """Where the ``last``-th trace from the end is drawn: 1 is the ring on the prediction,
+    2 the ring on the error, 5 the point on the error curve."""
+    return page.charts().first.evaluate(MOVING, last)
+
+
+def test_playing_and_scrubbing_moves_all_three_charts_without_the_server(visit):
     page = visit({"alpha": "0.03", "iterations": "8"})
-    page.open_view("Error curve")
     chart = page.charts().first
     label = chart.locator(".slider-container .slider-label").first
-    point = chart.locator("g.trace.scatter").nth(3).locator("path.point")
-    start = point.get_attribute("transform")
+    start = [_drawn(page, last) for last in (5, 2, 1)]
     assert label.text_content() == "iteration 1"
     messages = len(page.sent)
-    chart.locator(".updatemenu-button").first.click()  # ▶, played to the end: plotly.js
-    # rejects the promise of an interrupted animation, which the page would report.
+    page.page.get_by_role("button", name="▶ Play").click()
     page.wait_for(lambda: label.text_content() == "iteration 8")
-    assert point.get_attribute("transform") != start
+    moved = [_drawn(page, last) for last in (5, 2, 1)]
+    assert all(now != then for now, then in zip(moved, start, strict=True))
+    page.wait_for(lambda: page.page.get_by_role("button", name="▶ Play").count() == 1)
     rail = chart.locator(".slider-rail-touch-rect").first.bounding_box()
     page.page.mouse.click(rail["x"] + 2, rail["y"] + rail["height"] / 2)
     page.wait_for(lambda: label.text_content() == "iteration 1")
-    page.wait_for(lambda: point.get_attribute("transform") == start, seconds=5)
+    page.wait_for(lambda: [_drawn(page, last) for last in (5, 2, 1)] == start, seconds=5)
     assert len(page.sent) == messages  # nothing went to the server
     page.assert_healthy()
 
@@ -156,13 +182,14 @@ def test_a_hostile_link_is_shown_as_text_and_runs_nothing(visit):
         }
     )
     notice = page.page.locator("[data-testid=stAlert]").filter(
-        has_text="Part of the link was ignored"
+        has_text="Part of the link was not used"
     )
     assert "<script>window.hacked = 1</script>" in notice.text_content()
     assert "**bold**" in notice.text_content()
     assert page.page.evaluate("window.hacked") is None
     assert notice.locator("img, strong, script").count() == 0
-    assert "data was given 3 times" in notice.text_content()
+    assert "data was given 3 times" not in notice.text_content()  # its last value is bad
+    assert "data='-inf' is not a number" in notice.text_content()
     assert len(notice.text_content()) < 2_000
     assert page.page.get_by_label("Alpha (learning rate)", exact=True).input_value() == "0.1"
     assert page.page.get_by_label("Target (tomorrow's count)", exact=True).input_value() == "4"
@@ -170,23 +197,86 @@ def test_a_hostile_link_is_shown_as_text_and_runs_nothing(visit):
 
 
 def test_presenter_mode_enlarges_the_page_and_hides_chosen_controls(visit):
-    page = visit({"presenter": "true", "hide": "alpha,exact"})
+    page = visit({"presenter": "true", "hide": "alpha,exact_derivative"})
     size = page.page.evaluate("getComputedStyle(document.documentElement).fontSize")
     assert size == "22px"
     assert page.page.get_by_label("Alpha (learning rate)", exact=True).count() == 0
     assert page.page.get_by_label("Initial weight", exact=True).count() == 1
-    legend = page.charts().first.locator(".legendtext").first
-    assert (
-        float(legend.evaluate("node => getComputedStyle(node).fontSize").removesuffix("px")) >= 20
-    )
     page.assert_healthy()
 
 
-def test_a_phone_sees_every_chart_within_its_width(visit):
+def _px(locator: object, style: str) -> float:
+    """A computed style of a drawn SVG element, in pixels."""
+    return float(locator.evaluate(f"node => getComputedStyle(node).{style}").removesuffix("px"))
+
+
+def test_the_projector_look_is_drawn_big_and_bold(visit):
+    page = visit({"presenter": "true"}, viewport=OLD_PROJECTOR)
+    chart = page.charts().first
+    texts = chart.locator(".xtick text, .ytick text, .legendtext, .g-xtitle text, .g-ytitle text")
+    assert texts.count() > 10
+    assert min(_px(texts.nth(index), "fontSize") for index in range(texts.count())) >= 18
+    lines = chart.locator("g.trace.scatter path.js-line")
+    assert min(_px(lines.nth(index), "strokeWidth") for index in range(lines.count())) >= 3
+    markers = chart.locator("g.trace.scatter path.point:not([d='M0,0Z'])")  # not the arrow's tail
+    sizes = [markers.nth(index).bounding_box() for index in range(markers.count())]
+    assert min(max(box["width"], box["height"]) for box in sizes if box) >= 9
+    page.assert_healthy()
+
+
+@pytest.mark.parametrize(
+    ("viewport", "query"),
+    [(PROJECTOR, {"presenter": "true"}), (OLD_PROJECTOR, {"presenter": "true"})],
+    ids=["1280x720", "1024x768"],
+)
+def test_a_projector_shows_the_whole_lesson_and_its_verdict_on_the_first_screen(
+    visit, viewport, query
+):
+    page = visit(query, viewport=viewport)
+    verdict = page.box(page.page.locator("[data-testid=stAlert]").first)
+    chart = page.box(page.charts().first)
+    assert chart["y"] >= 0 and chart["y"] + chart["height"] <= viewport["height"]
+    assert chart["x"] >= 0 and chart["x"] + chart["width"] <= viewport["width"]
+    assert verdict["y"] >= 0 and verdict["y"] + verdict["height"] <= chart["y"]
+    page.assert_healthy()
+
+
+def test_beside_the_sidebar_the_lesson_starts_high_and_is_wholly_visible(visit):
+    page = visit()
+    assert page.page.locator("[data-testid=stSidebar]").first.is_visible()
+    chart = page.box(page.charts().first)
+    assert chart["y"] <= 0.4 * PROJECTOR["height"]
+    assert chart["y"] + chart["height"] <= PROJECTOR["height"]
+    page.assert_healthy()
+
+
+@pytest.mark.parametrize("view", ["Learning", "Error curve", "Every alpha", "Compare methods"])
+def test_every_other_chart_fits_the_first_screen_too(visit, view):
+    page = visit({"view": view})
+    chart = page.box(page.charts().first)
+    assert chart["y"] + chart["height"] <= PROJECTOR["height"]
+
+
+def test_a_phone_sees_the_lesson_stacked_within_its_width(visit):
     page = visit(viewport=PHONE)
     assert page.charts().count() == 1
     width = page.page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"]
-    box = page.charts().first.bounding_box()
-    assert box["width"] <= PHONE["width"] and box["height"] > 400
+    chart = page.box(page.charts().first)
+    assert chart["y"] < PHONE["height"] and chart["width"] <= PHONE["width"]
+    assert chart["height"] > PHONE["height"]  # three charts, one under the other
     page.assert_healthy()
+
+
+def test_the_chart_toolbar_never_covers_the_legend(visit):
+    page = visit()
+    chart = page.charts().first
+    chart.hover()
+    toolbar = page.box(chart.locator(".modebar").first)
+    legend = page.box(chart.locator(".legend").first)
+    apart = (
+        toolbar["x"] >= legend["x"] + legend["width"]
+        or toolbar["y"] >= legend["y"] + legend["height"]
+        or legend["y"] >= toolbar["y"] + toolbar["height"]
+    )
+    assert apart, (toolbar, legend)

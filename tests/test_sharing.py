@@ -27,7 +27,7 @@ def test_a_full_link_is_read_back_exactly():
         "method": ["up_and_down"],
         "step": ["0.125"],
         "alpha": ["1"],
-        "exact": ["true"],
+        "exact_derivative": ["true"],
         "weight": ["-0.5"],
         "data": ["1e3"],
         "target": ["4"],
@@ -42,7 +42,7 @@ def test_a_full_link_is_read_back_exactly():
         "method": "up_and_down",
         "step": 0.125,
         "alpha": 1.0,
-        "exact": True,
+        "exact_derivative": True,
         "weight": -0.5,
         "data": 1000.0,
         "target": 4.0,
@@ -69,7 +69,7 @@ def test_a_full_link_is_read_back_exactly():
         ("iterations", "0", "outside the range 1 to 10000"),
         ("iterations", "1e9", "outside the range"),
         ("method", "newton", "is not one of up_and_down, gradient_descent"),
-        ("exact", "maybe", "is not true or false"),
+        ("exact_derivative", "maybe", "is not true or false"),
         ("hide", "alpha,everything", "names no control: 'everything'"),
         ("alpha", "1" * 10_000, "'" + "1" * 40 + "…'"),
     ],
@@ -78,16 +78,30 @@ def test_a_bad_value_is_left_out_and_named(key, text, complaint):
     values, problems = parse_query({key: [text]})
     assert key not in values
     assert len(problems) == 1 and complaint in problems[0]
-    assert len(problems[0]) < 200
+    assert len(problems[0]) < 250
 
 
 def test_unknown_and_repeated_parameters_are_named():
     values, problems = parse_query({"zzz": ["1"], "alpha": ["0.5", "2"]})
     assert values == {"alpha": 2.0}
     assert problems == [
-        "'zzz' is not a setting",
-        "alpha was given 2 times; only the last one counts",
+        "'zzz' is not a setting, so it was ignored",
+        "alpha was given 2 times; the last one, '2', is used",
     ]
+
+
+def test_a_bad_value_says_which_default_stands_in_for_it():
+    _, problems = parse_query({"alpha": ["0.2", "abc"], "hide": ["everything"]})
+    assert problems == [
+        "alpha='abc' is not a number from 0 to 100, so alpha keeps its default, 0.1",
+        "hide='everything' names no control: 'everything', so hide keeps its default, none",
+    ]
+
+
+def test_the_old_name_of_the_exact_derivative_still_reads():
+    values, problems = parse_query({"exact": ["true"], "hide": ["exact,alpha"]})
+    assert problems == []
+    assert values == {"exact_derivative": True, "hide": ("exact_derivative", "alpha")}
 
 
 def test_minus_zero_and_plain_spellings_are_numbers():
@@ -114,7 +128,7 @@ def test_any_query_gives_only_valid_values(query):
             "method": st.sampled_from(["up_and_down", "gradient_descent"]),
             "step": st.floats(1e-6, 1000),
             "alpha": st.floats(0, 100),
-            "exact": st.booleans(),
+            "exact_derivative": st.booleans(),
             "weight": st.floats(-1e6, 1e6),
             "data": st.floats(-1e6, 1e6),
             "target": st.floats(-1e6, 1e6),

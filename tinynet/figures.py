@@ -1,4 +1,9 @@
-"""Plotly figures of runs, the error curve and the alpha sweep: plain functions, no Streamlit."""
+"""Plotly figures of runs, the error curve and the alpha sweep: plain functions, no Streamlit.
+
+Each function returns a figure as Plotly's own JSON structure (a dict of ``data``,
+``layout`` and ``frames``): ``plotly.graph_objects.Figure(spec)`` makes it an object,
+``plotly.io.show(spec)`` draws it. The tests check every spec against Plotly's schema.
+"""
 
 from __future__ import annotations
 
@@ -7,32 +12,55 @@ import itertools
 import math
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
-import plotly.graph_objects as go
 
 from tinynet.analysis import Stability
-from tinynet.network import slope, squared_error
+from tinynet.describe import log_scale
+from tinynet.explain import number_text
+from tinynet.network import best_weight, slope, squared_error
 from tinynet.sweep import Sweep
 from tinynet.training import Run
 
 MAX_POINTS = 2000  # per line: past this the eye cannot tell more points apart
 MAX_FRAMES = 200  # animation frames of the error curve
-BLUE, ORANGE, GREEN, VERMILLION, SKY, PURPLE, GREY = (
+# The Okabe–Ito palette, which colour-blind eyes tell apart. Its light orange and sky blue
+# are darkened to stand 3:1 against white, as WCAG asks of lines and markers.
+BLUE, VERMILLION, GREEN, PURPLE, ORANGE, SKY, GREY, BLACK = (
     "#0072B2",
-    "#E69F00",
-    "#009E73",
     "#D55E00",
-    "#56B4E9",
+    "#009E73",
     "#CC79A7",
-    "#7F7F7F",
+    "#B57B00",
+    "#3A87C4",
+    "#767676",
+    "#000000",
 )
 PALETTE = (BLUE, VERMILLION, GREEN, PURPLE, ORANGE, SKY)
+DASHES = ("solid", "dot", "dash", "longdash", "dashdot", "longdashdot")
+SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "star-square")
+TEXT = "#1F1F1F"  # axis, tick and legend text: far beyond 4.5:1 on white
 REGIME_BANDS = (("converges", "0,158,115"), ("zig-zags in", "230,159,0"), ("diverges", "213,94,0"))
 """The sweep's shaded regimes and their colours (red, green, blue)."""
 
 
-def _quietly(figure: Callable[..., go.Figure]) -> Callable[..., go.Figure]:
+@dataclass(frozen=True)
+class Look:
+    """The sizes of a figure's text, lines and markers, in pixels."""
+
+    font: int = 14
+    line: int = 3
+    marker: int = 8
+    height: int = 470  # of a figure: with the page's header, it fits a 720-pixel-high screen
+
+
+PLAIN = Look()
+PROJECTOR = Look(font=20, line=4, marker=11, height=420)
+"""Presenter mode: type, lines and markers that read from the back of a lecture hall."""
+
+
+def _quietly(figure: Callable[..., dict]) -> Callable[..., dict]:
     """Run a figure function without numpy's overflow warnings.
 
     Runs span the whole range of doubles, so display arithmetic (a padded range,
@@ -41,11 +69,17 @@ def _quietly(figure: Callable[..., go.Figure]) -> Callable[..., go.Figure]:
     """
 
     @functools.wraps(figure)
-    def quiet(*args: object, **kwargs: object) -> go.Figure:
+    def quiet(*args: object, **kwargs: object) -> dict:
         with np.errstate(over="ignore", invalid="ignore"):
             return figure(*args, **kwargs)
 
     return quiet
+
+
+def _figure(data: list[dict], layout: dict, frames: list[dict] | None = None) -> dict:
+    """A figure spec. Building Plotly's objects instead (a ``go.Figure`` validates every
+    property of every trace of every frame) would cost more than the rest of a rerun."""
+    return {"data": data, "layout": layout, "frames": frames or []}
 
 
 def thin(count: int, values: np.ndarray | None = None, budget: int = MAX_POINTS) -> np.ndarray:
@@ -65,34 +99,54 @@ def thin(count: int, values: np.ndarray | None = None, budget: int = MAX_POINTS)
     return np.unique(np.concatenate(picks))
 
 
-def _layout(x_title: str, y_title: str, font_size: int) -> dict:
+def _font(look: Look, smaller: int = 0) -> dict:
+    return {"size": look.font - smaller, "color": TEXT}
+
+
+def _layout(x_title: str, y_title: str, look: Look) -> dict:
     """The look every figure shares; the legend sits on top and makes its own room.
 
     Every text size is set outright: a theme's template would otherwise override
     the legend's and the axes' sizes, and presenter mode could not enlarge them.
+    Plotly's toolbar stands upright in the right margin, where it covers nothing.
     """
-    font = {"size": font_size}
     return {
-        "font": font,
-        "xaxis": _axis(x_title, font_size),
-        "yaxis": _axis(y_title, font_size),
-        "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
-        "legend": {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom", "font": font},
-        "hoverlabel": {"font": font},
+        "font": _font(look),
+        "xaxis": _axis(x_title, look),
+        "yaxis": _axis(y_title, look),
+        "margin": {"l": 10, "r": 40, "t": 10, "b": 10},
+        "legend": {
+            "orientation": "h",
+            "x": 0,
+            "y": 1.02,
+            "yanchor": "bottom",
+            "font": _font(look),
+        },
+        "hoverlabel": {"font": {"size": look.font}},
         "hovermode": "closest",
+        "modebar": {"orientation": "v"},
+        "paper_bgcolor": "white",
+        "plot_bgcolor": "white",
     }
 
 
-def _axis(title: str, font_size: int, **more: object) -> dict:
-    font = {"size": font_size}
-    return {"title": {"text": title, "font": font}, "tickfont": font, **more}
+def _axis(title: str, look: Look, **more: object) -> dict:
+    return {
+        "title": {"text": title, "font": _font(look)},
+        "tickfont": _font(look),
+        "gridcolor": "#D9D9D9",
+        "linecolor": GREY,
+        "zerolinecolor": "#BDBDBD",
+        "automargin": True,
+        **more,
+    }
 
 
-def _note(text: str, font_size: int, axis: str) -> dict:
-    """A note in the bottom left corner of the panel of y axis ``axis``."""
+def _note(text: str, look: Look, axis: str, x_axis: str) -> dict:
+    """A note in the bottom left corner of the panel of axes ``x_axis`` and ``axis``."""
     return {
         "text": text,
-        "xref": "paper",
+        "xref": f"{x_axis} domain",
         "yref": f"{axis} domain",
         "x": 0,
         "y": 0,
@@ -100,12 +154,14 @@ def _note(text: str, font_size: int, axis: str) -> dict:
         "yanchor": "bottom",
         "align": "left",
         "showarrow": False,
-        "font": {"size": font_size - 2},
-        "bgcolor": "rgba(255,255,255,0.8)",
+        "font": _font(look, 2),
+        "bgcolor": "rgba(255,255,255,0.85)",
     }
 
 
-def _line(x: np.ndarray, y: np.ndarray, label: str, number: int, quantity: str) -> dict:
+def _line(x: np.ndarray, y: np.ndarray, label: str, number: int, quantity: str, look: Look) -> dict:
+    """One run's line: the current run solid and thicker; pinned runs each with a colour,
+    a dash and a marker of their own, so that no run is told apart by colour alone."""
     primary = number == 0
     return {
         "type": "scatter",
@@ -115,10 +171,10 @@ def _line(x: np.ndarray, y: np.ndarray, label: str, number: int, quantity: str) 
         "name": label,
         "line": {
             "color": PALETTE[number % len(PALETTE)],
-            "width": 3 if primary else 2,
-            "dash": "solid" if primary else "dot",
+            "width": look.line if primary else look.line - 1,
+            "dash": DASHES[number % len(DASHES)],
         },
-        "marker": {"size": 6},
+        "marker": {"size": look.marker - 2, "symbol": SYMBOLS[number % len(SYMBOLS)]},
         "hovertemplate": f"iteration %{{x}}<br>{quantity} %{{y:.6g}}<extra>{label}</extra>",
     }
 
@@ -139,47 +195,44 @@ def _floor(positive: np.ndarray) -> float:
     return smallest / 10 if smallest > 1e-300 else smallest
 
 
-def _spans_decades(values: np.ndarray) -> bool:
-    positive = values[values > 0]
-    return positive.size > 1 and positive.max() / 1e3 >= positive.min()
-
-
 @_quietly
 def learning_figure(
-    runs: Sequence[Run], labels: Sequence[str], font_size: int = 14, clip: bool = False
-) -> go.Figure:
+    runs: Sequence[Run], labels: Sequence[str], look: Look = PLAIN, clip: bool = False
+) -> dict:
     """The error (top) and the prediction (bottom) at each iteration, on one shared
     iteration axis, one line per run (the first is the current one).
 
     See ``_error_panel`` and ``_prediction_panel`` for what each half shows.
     """
-    error_traces, error_axis, notes = _error_panel(runs, labels, font_size)
+    error_traces, error_axis, notes = _error_panel(runs, labels, look, ("x", "y"))
     prediction_traces, prediction_axis, more_notes = _prediction_panel(
-        runs, labels, font_size, clip
+        runs, labels, look, clip, ("x", "y2")
     )
     for trace in prediction_traces:  # the legend names each run once, for both halves
         trace.update({"yaxis": "y2", "legendgroup": trace["name"]})
         trace["showlegend"] = trace["name"].startswith("target")
     for trace in error_traces:
         trace["legendgroup"] = trace["name"]
-    layout = _layout("iteration", "", font_size)
+    layout = _layout("iteration", "", look)
     layout["xaxis"]["anchor"] = "y2"  # one iteration axis, under the lower half
     layout["yaxis"] = {**error_axis, "domain": [0.56, 1.0]}
     layout["yaxis2"] = {**prediction_axis, "domain": [0.0, 0.44]}
     layout["annotations"] = notes + more_notes
-    layout["height"] = 620
-    return go.Figure({"data": error_traces + prediction_traces, "layout": layout})
+    layout["height"] = look.height
+    return _figure(error_traces + prediction_traces, layout)
 
 
-def _error_panel(runs: Sequence[Run], labels: Sequence[str], font_size: int) -> tuple:
-    """The error at each iteration: traces, axis and notes.
+def _error_panel(
+    runs: Sequence[Run], labels: Sequence[str], look: Look, axes: tuple[str, str]
+) -> tuple:
+    """The error at each iteration: traces, axis and notes, for the panel of ``axes`` (x, y).
 
     A log axis is used when the errors span three or more orders of magnitude.
     A log axis cannot show an error of exactly 0, so those iterations are
     marked on the bottom edge and named in a note instead of vanishing.
     """
     every = np.concatenate([run.errors for run in runs])
-    log = _spans_decades(every)
+    log = log_scale(every)
     floor = _floor(every[every > 0])
     traces, marked = [], False
     for number, (run, label) in enumerate(zip(runs, labels, strict=True)):
@@ -187,7 +240,7 @@ def _error_panel(runs: Sequence[Run], labels: Sequence[str], font_size: int) -> 
         shown = run.errors[keep]
         if log:
             shown = np.where(shown > 0, shown, np.nan)
-        traces.append(_line(run.iterations[keep], shown, label, number, "error"))
+        traces.append(_line(run.iterations[keep], shown, label, number, "error", look))
         zero = keep[run.errors[keep] == 0]
         if log and zero.size:
             marked = True
@@ -200,23 +253,23 @@ def _error_panel(runs: Sequence[Run], labels: Sequence[str], font_size: int) -> 
                     "name": f"{label}: exactly 0",
                     "marker": {
                         "symbol": "triangle-down",
-                        "size": 9,
+                        "size": look.marker + 1,
                         "color": PALETTE[number % len(PALETTE)],
                     },
                     "hovertemplate": "iteration %{x}<br>error = 0 exactly<extra></extra>",
                 }
             )
-    axis = _axis("error (log scale)" if log else "error", font_size)
+    title = "error (log scale)" if log else "error"
+    panel_axis = _axis(title, look)
     if log:
-        axis.update({"type": "log", "exponentformat": "power"})
-    notes = (
-        [_note("▼ error exactly 0: a log axis cannot show it", font_size, "y")] if marked else []
-    )
-    return traces, axis, notes
+        panel_axis.update({"type": "log", "exponentformat": "power"})
+    zeros = "▼ error exactly 0: a log axis cannot show it"
+    notes = [_note(zeros, look, axes[1], axes[0])] if marked else []
+    return traces, panel_axis, notes
 
 
 def _prediction_panel(
-    runs: Sequence[Run], labels: Sequence[str], font_size: int, clip: bool
+    runs: Sequence[Run], labels: Sequence[str], look: Look, clip: bool, axes: tuple[str, str]
 ) -> tuple:
     """The prediction at each iteration, with the target as a line: traces, axis, notes.
 
@@ -237,8 +290,8 @@ def _prediction_panel(
         if off:  # only its points inside the window: lines to far-off points would cross it
             shown = np.where((shown >= low) & (shown <= high), shown, np.nan)
             far = run.predictions[np.abs(run.predictions - target).argmax()]
-            notes.append(f"{label} leaves the chart (reaches {far:.3g})")
-        traces.append(_line(run.iterations[keep], shown, label, number, "prediction"))
+            notes.append(f"{label} leaves the chart (reaches {number_text(far, 2)})")
+        traces.append(_line(run.iterations[keep], shown, label, number, "prediction", look))
     last = max(max(len(run.iterations) for run in runs), 1)
     traces.append(
         {
@@ -246,15 +299,15 @@ def _prediction_panel(
             "x": [1, last],
             "y": [target, target],
             "mode": "lines",
-            "name": f"target {target:g}",
-            "line": {"color": GREY, "dash": "dash", "width": 2},
+            "name": f"target {number_text(target)}",
+            "line": {"color": GREY, "dash": "dash", "width": look.line - 1},
             "hovertemplate": "target %{y:.6g}<extra></extra>",
         }
     )
-    axis = _axis("prediction", font_size)
+    panel_axis = _axis("prediction", look)
     if notes:
-        axis.update({"range": [low, high], "autorange": False})
-    return traces, axis, [_note("<br>".join(notes), font_size, "y2")] if notes else []
+        panel_axis.update({"range": [low, high], "autorange": False})
+    return traces, panel_axis, [_note("<br>".join(notes), look, axes[1], axes[0])] if notes else []
 
 
 def _flies_off(predictions: np.ndarray, target: float) -> bool:
@@ -265,22 +318,26 @@ def _flies_off(predictions: np.ndarray, target: float) -> bool:
     return bool(misses.max() > 10 * max(misses[0], 1e-12))
 
 
-@_quietly
-def error_curve_figure(run: Run, at: int, font_size: int = 14) -> go.Figure:
-    """The error as a function of the weight, the weights the run visited, and, at
-    iteration ``at``, the tangent line and an arrow to the next weight.
+@dataclass(frozen=True)
+class _Curve:
+    """The error curve's panel: its still traces, its ranges, and how far the tangent and
+    the arrow may reach inside them (across, up, top)."""
 
-    The tangent has the true slope ``2 * data * (prediction - target)``, so it
-    touches the curve. Animation frames let the browser play or scrub through
-    the iterations without asking the server.
+    traces: list[dict]
+    x_range: list[float]
+    y_range: list[float]
+    reach: tuple[float, float, float]
+
+
+def _curve(run: Run, look: Look) -> _Curve:
+    """The error for every weight, the weights the run visited and the best weight.
+
+    With data 0 the error is the same for every weight: a flat line with no best weight.
     """
     settings = run.settings
-    count = len(run.weights)
-    best = settings.target / settings.data if settings.data else None
+    best = best_weight(settings.data, settings.target)
     visited = np.append(run.weights, run.final_weight)
-    ends = [visited.min(), visited.max()] + (
-        [best] if best is not None and np.isfinite(best) else []
-    )
+    ends = [visited.min(), visited.max()] + ([best] if best is not None else [])
     low, high = _padded(min(ends), max(ends), 0.08)
     share = np.linspace(0, 1, 241)
     curve_x = low * (1 - share) + high * share  # never low + (high - low) * share: it overflows
@@ -288,8 +345,7 @@ def error_curve_figure(run: Run, at: int, font_size: int = 14) -> go.Figure:
     curve_y = np.where(np.isfinite(curve_y), curve_y, np.nan)  # a gap where the error overflows
     top = float(np.nanmax(curve_y)) if np.isfinite(curve_y).any() else 1.0
     y_range = [-0.04 * top, min(1.08 * top, sys.float_info.max) or 1.0]
-
-    keep = thin(count)
+    keep = thin(len(run.weights))
     traces = [
         {
             "type": "scatter",
@@ -297,7 +353,7 @@ def error_curve_figure(run: Run, at: int, font_size: int = 14) -> go.Figure:
             "y": curve_y,
             "mode": "lines",
             "name": "error(weight)",
-            "line": {"color": GREY, "width": 2},
+            "line": {"color": GREY, "width": look.line - 1},
             "hovertemplate": "weight %{x:.6g}<br>error %{y:.6g}<extra></extra>",
         },
         {
@@ -306,48 +362,38 @@ def error_curve_figure(run: Run, at: int, font_size: int = 14) -> go.Figure:
             "y": run.errors[keep],
             "mode": "markers",
             "name": "visited",
-            "marker": {"color": SKY, "size": 7, "opacity": 0.8},
+            "marker": {
+                "color": "white",
+                "size": look.marker,
+                "line": {"color": BLUE, "width": look.line - 1},
+            },
             "customdata": run.iterations[keep],
             "hovertemplate": "iteration %{customdata}<br>weight %{x:.6g}<br>error %{y:.6g}"
             "<extra></extra>",
         },
     ]
-    if best is not None and np.isfinite(best):
+    if best is not None:
         traces.append(
             {
                 "type": "scatter",
                 "x": [best],
                 "y": [0],
                 "mode": "markers",
-                "name": f"best {best:.4g}",
-                "marker": {"color": GREEN, "size": 14, "symbol": "star"},
+                "name": f"best {number_text(best)}",
+                "marker": {"color": GREEN, "size": look.marker + 8, "symbol": "star"},
                 "hovertemplate": "best weight %{x:.6g}<br>error 0<extra></extra>",
             }
         )
-    layout = _layout("weight", "error", font_size)
-    layout["xaxis"].update({"range": [low, high], "autorange": False})
-    layout["yaxis"].update({"range": y_range, "autorange": False})
-    if not count:
-        return go.Figure({"data": traces, "layout": layout})
-
-    at = min(max(at, 1), count)
     reach = ((high / 2 - low / 2) * 0.44, (y_range[1] / 2 - y_range[0] / 2) * 0.9, y_range[1])
-    moving = [len(traces), len(traces) + 1, len(traces) + 2]
-    shown = np.union1d(thin(count, budget=MAX_FRAMES), [at - 1])
-    frames = [
-        {"name": str(index + 1), "data": _moment(run, index, reach), "traces": moving}
-        for index in shown.tolist()
-    ]
-    traces += _moment(run, at - 1, reach)
-    layout["sliders"] = [_slider([frame["name"] for frame in frames], str(at), font_size)]
-    layout["updatemenus"] = [_play_buttons(font_size)]
-    return go.Figure({"data": traces, "layout": layout, "frames": frames})
+    return _Curve(traces, [low, high], y_range, reach)
 
 
 def _moment(run: Run, index: int, reach: tuple[float, float, float]) -> list[dict]:
-    """The current point, its tangent and the arrow to the next weight, at one iteration.
+    """Where the current point, its tangent and the arrow to the next weight stand at
+    one iteration: positions only, which ``_moving`` styles once for all frames.
 
-    ``reach`` bounds the tangent's visible stretch (across, up) and the arrow's height.
+    The tangent has the true slope ``2 * data * (prediction - target)``, so it touches
+    the curve; ``reach`` bounds its visible stretch (across, up) and the arrow's height.
     """
     settings = run.settings
     weight, error = float(run.weights[index]), float(run.errors[index])
@@ -363,93 +409,213 @@ def _moment(run: Run, index: int, reach: tuple[float, float, float]) -> list[dic
         tangent_x, tangent_y = [None, None], [None, None]
     following = float(run.weights[index + 1]) if index + 1 < len(run.weights) else run.final_weight
     next_error = min(float(squared_error(settings.data * following, settings.target)), top)
+    said = f"iteration {index + 1}: slope {number_text(rise)}" if math.isfinite(rise) else ""
+    return [
+        {"x": [weight], "y": [error], "customdata": [index + 1]},
+        {"x": tangent_x, "y": tangent_y, "text": [said, said]},
+        {"x": [weight, following], "y": [error, next_error]},
+    ]
+
+
+def _moving(look: Look) -> list[dict]:
+    """The style of the current point, its tangent and the arrow to the next weight."""
     return [
         {
             "type": "scatter",
-            "x": [weight],
-            "y": [error],
             "mode": "markers",
-            "name": f"iteration {index + 1}",
-            "marker": {"color": BLUE, "size": 15, "line": {"color": "white", "width": 2}},
-            "hovertemplate": f"iteration {index + 1}<br>weight %{{x:.6g}}<br>error %{{y:.6g}}"
+            "name": "now",
+            "marker": {
+                "color": BLUE,
+                "size": look.marker + 7,
+                "line": {"color": BLACK, "width": look.line - 1},
+            },
+            "hovertemplate": "iteration %{customdata}<br>weight %{x:.6g}<br>error %{y:.6g}"
             "<extra></extra>",
+            "showlegend": False,
         },
         {
             "type": "scatter",
-            "x": tangent_x,
-            "y": tangent_y,
             "mode": "lines",
-            "name": f"tangent, slope {rise:.4g}"
-            if tangent_x[0] is not None
-            else "tangent too steep",
-            "line": {"color": ORANGE, "width": 4},
-            "hoverinfo": "skip",
+            "name": "tangent",
+            "line": {"color": VERMILLION, "width": look.line + 1},
+            "hovertemplate": "tangent at %{text}<extra></extra>",
         },
         {
             "type": "scatter",
-            "x": [weight, following],
-            "y": [error, next_error],
             "mode": "lines+markers",
             "name": "next step",
-            "line": {"color": GREEN, "width": 2, "dash": "dot"},
-            "marker": {"symbol": "arrow", "angleref": "previous", "size": [0, 18], "color": GREEN},
+            "line": {"color": GREEN, "width": look.line, "dash": "dot"},
+            "marker": {
+                "symbol": "arrow",
+                "angleref": "previous",
+                "size": [0, look.marker + 10],
+                "color": GREEN,
+            },
             "hoverinfo": "skip",
         },
     ]
+
+
+def _ring(x_axis: str, y_axis: str, look: Look) -> dict:
+    """The style of the ring round the iteration being inspected on a history chart."""
+    return {
+        "type": "scatter",
+        "xaxis": x_axis,
+        "yaxis": y_axis,
+        "mode": "markers",
+        "name": "now",
+        "marker": {
+            "symbol": "circle-open",
+            "size": look.marker + 9,
+            "color": BLACK,
+            "line": {"width": 3},
+        },
+        "hovertemplate": "iteration %{x}: %{y:.6g}<extra></extra>",
+        "showlegend": False,
+    }
+
+
+def _animate(
+    spec: dict,
+    count: int,
+    at: int,
+    styles: list[dict],
+    moments: Callable[[int], list[dict]],
+    look: Look,
+) -> dict:
+    """``spec`` with its moving traces (``styles``, placed where ``moments`` says) at iteration
+    ``at``, and the animation frames and the slider that move them in the browser (the app
+    adds buttons and keys that play and step them).
+
+    At most about ``MAX_FRAMES`` frames, always including iteration ``at``. A frame holds
+    only positions: Plotly keeps each trace's style and moves its points.
+    """
+    active = min(max(at, 1), count) - 1
+    first = len(spec["data"])
+    moving = list(range(first, first + len(styles)))
+    names, frames = [], []
+    for index in np.union1d(thin(count, budget=MAX_FRAMES), [active]).tolist():
+        names.append(str(index + 1))
+        frames.append({"name": names[-1], "data": moments(index), "traces": moving})
+    now = moments(active)
+    spec["data"] += [{**style, **place} for style, place in zip(styles, now, strict=True)]
+    spec["frames"] = frames
+    spec["layout"]["sliders"] = [_slider(names, names.index(str(active + 1)), look)]
+    return spec
+
+
+@_quietly
+def error_curve_figure(run: Run, at: int, look: Look = PLAIN) -> dict:
+    """The error as a function of the weight, the weights the run visited, and, at
+    iteration ``at``, the tangent line and an arrow to the next weight.
+
+    Animation frames let the browser play or scrub through the iterations without
+    asking the server.
+    """
+    curve = _curve(run, look)
+    layout = _layout("weight", "error", look)
+    layout["xaxis"].update({"range": curve.x_range, "autorange": False})
+    layout["yaxis"].update({"range": curve.y_range, "autorange": False})
+    layout["height"] = look.height
+    spec = _figure(list(curve.traces), layout)
+    if not len(run.weights):
+        return spec
+    return _animate(
+        spec,
+        len(run.weights),
+        at,
+        _moving(look),
+        lambda index: _moment(run, index, curve.reach),
+        look,
+    )
+
+
+@_quietly
+def lesson_figure(run: Run, at: int, look: Look = PLAIN, stacked: bool = False) -> dict:
+    """The lesson's three charts in one figure, moving together.
+
+    The error for every weight with the tangent and the step at iteration ``at``
+    (left, or on top when ``stacked`` for a phone), beside the error per iteration
+    and the prediction per iteration against the target, where iteration ``at`` is
+    ringed. The slider under the charts moves all three in the browser.
+    """
+    curve = _curve(run, look)
+    errors, error_axis, notes = _error_panel([run], ["error"], look, ("x2", "y2"))
+    predictions, prediction_axis, more_notes = _prediction_panel(
+        [run], ["prediction"], look, False, ("x3", "y3")
+    )
+    for trace in errors:
+        trace.update({"xaxis": "x2", "yaxis": "y2", "showlegend": False})
+    for trace in predictions:
+        trace.update({"xaxis": "x3", "yaxis": "y3"})
+        trace["showlegend"] = trace["name"].startswith("target")
+    layout = _layout("weight", "error", look)
+    layout["xaxis"].update({"range": curve.x_range, "autorange": False})
+    layout["yaxis"].update({"range": curve.y_range, "autorange": False})
+    layout["xaxis2"] = _axis("", look, matches="x3", showticklabels=False)
+    layout["xaxis3"] = _axis("iteration", look)
+    layout["yaxis2"], layout["yaxis3"] = error_axis, prediction_axis
+    layout["annotations"] = notes + more_notes
+    if stacked:  # a phone: one chart under the other, each the full width
+        domains = {"x": [0, 1], "y": [0.5, 1], "y2": [0.2, 0.38], "y3": [0, 0.16]}
+        layout["height"] = 900
+        layout["legend"].update({"entrywidth": 0.5, "entrywidthmode": "fraction"})
+    else:
+        domains = {"x": [0, 0.5], "y": [0, 1], "y2": [0.58, 1], "y3": [0, 0.42]}
+        layout["height"] = look.height
+    for axis in ("xaxis", "yaxis"):
+        layout[axis]["domain"] = domains[axis[0]]
+    for number in ("2", "3"):
+        layout[f"xaxis{number}"].update({"domain": [0, 1] if stacked else [0.63, 1]})
+        layout[f"xaxis{number}"]["anchor"] = f"y{number}"
+        layout[f"yaxis{number}"].update({"domain": domains[f"y{number}"], "anchor": f"x{number}"})
+    spec = _figure([*curve.traces, *errors, *predictions], layout)
+    if not len(run.weights):
+        return spec
+    log = error_axis.get("type") == "log"
+    floor = _floor(run.errors[run.errors > 0])
+
+    def moments(index: int) -> list[dict]:
+        error = float(run.errors[index])
+        if log and error == 0:
+            error = floor  # where the ▼ marks an exact 0
+        return [
+            *_moment(run, index, curve.reach),
+            {"x": [index + 1], "y": [error]},
+            {"x": [index + 1], "y": [float(run.predictions[index])]},
+        ]
+
+    styles = [*_moving(look), _ring("x2", "y2", look), _ring("x3", "y3", look)]
+    return _animate(spec, len(run.weights), at, styles, moments, look)
 
 
 def _still(duration: int) -> dict:
     return {"frame": {"duration": duration, "redraw": False}, "transition": {"duration": 0}}
 
 
-def _slider(names: list[str], active: str, font_size: int) -> dict:
+def _slider(names: list[str], active: int, look: Look) -> dict:
+    """Steps through the frames named ``names``, starting at the ``active``-th."""
+    jump = {"mode": "immediate", **_still(0)}  # one dict for every step: they all jump alike
     return {
-        "active": names.index(active),
-        "currentvalue": {"prefix": "iteration ", "font": {"size": font_size}},
-        "pad": {"t": 30 + font_size},
-        "x": 0.12,
-        "len": 0.88,
+        "active": active,
+        "currentvalue": {"prefix": "iteration ", "font": _font(look), "xanchor": "right"},
+        "font": _font(look),
+        "pad": {"t": 30 + look.font},
+        "x": 0,
+        "len": 1,
         "steps": [
             {
                 "label": name,
                 "method": "animate",
-                "args": [[name], {"mode": "immediate", **_still(0)}],
+                "args": [[name], jump],
             }
             for name in names
         ],
     }
 
 
-def _play_buttons(font_size: int) -> dict:
-    return {
-        "type": "buttons",
-        "direction": "left",
-        "showactive": False,
-        "x": 0,
-        "y": 0,
-        "xanchor": "left",
-        "yanchor": "top",
-        "pad": {"t": 30 + font_size + 25},
-        "font": {"size": font_size},
-        "buttons": [
-            {
-                "label": "▶",
-                "method": "animate",
-                "args": [None, {"fromcurrent": True, **_still(300)}],
-            },
-            {
-                "label": "❚❚",
-                "method": "animate",
-                "args": [[None], {"mode": "immediate", **_still(0)}],
-            },
-        ],
-    }
-
-
 @_quietly
-def sweep_figure(
-    result: Sweep, alpha: float, analysis: Stability, font_size: int = 14
-) -> go.Figure:
+def sweep_figure(result: Sweep, alpha: float, analysis: Stability, look: Look = PLAIN) -> dict:
     """Final error and iterations to reach the tolerance against alpha (log axes),
     with the regimes shaded and the current alpha marked.
 
@@ -466,7 +632,7 @@ def sweep_figure(
             "y": np.where(errors > 0, errors, np.nan),
             "mode": "lines",
             "name": f"error at iteration {result.iterations}",
-            "line": {"color": BLUE, "width": 3},
+            "line": {"color": BLUE, "width": look.line},
             "hovertemplate": "alpha %{x:.4g}<br>error %{y:.3g}<extra></extra>",
         },
         {
@@ -475,7 +641,7 @@ def sweep_figure(
             "y": np.where(result.reached_at > 0, result.reached_at, np.nan),
             "mode": "lines",
             "name": f"iterations until error ≤ {result.tolerance:g}",
-            "line": {"color": PURPLE, "width": 3},
+            "line": {"color": PURPLE, "width": look.line, "dash": "dash"},
             "yaxis": "y2",
             "hovertemplate": "alpha %{x:.4g}<br>%{y} iterations<extra></extra>",
         },
@@ -488,7 +654,7 @@ def sweep_figure(
                 "y": np.full(int(zero.sum()), floor),
                 "mode": "markers",
                 "name": "error exactly 0",
-                "marker": {"symbol": "triangle-down", "size": 7, "color": BLUE},
+                "marker": {"symbol": "triangle-down", "size": look.marker, "color": BLUE},
                 "hovertemplate": "alpha %{x:.4g}<br>error = 0 exactly<extra></extra>",
             }
         )
@@ -498,26 +664,23 @@ def sweep_figure(
         for (label, colour), start, end in zip(REGIME_BANDS, bounds, bounds[1:], strict=False):
             if end > start:
                 shapes.append(_band(float(start), float(end), colour))
-                traces.append(_swatch(label, colour))
+                traces.append(_swatch(label, colour, look))
         for critical in (analysis.one_step_alpha, analysis.max_stable_alpha):
             shapes.append(_vertical(critical, GREY, "dot"))
     if alpha > 0:
-        shapes.append(_vertical(alpha, "black", "dash"))
-        annotations.append(_label(np.log10(alpha), 1.0, f"alpha {alpha:g}", font_size))
-    layout = _layout("alpha (log scale)", "error", font_size)
+        shapes.append(_vertical(alpha, BLACK, "dash"))
+        annotations.append(_label(np.log10(alpha), 1.0, f"alpha {number_text(alpha)}", look))
+    layout = _layout("alpha (log scale)", "error", look)
     layout["xaxis"].update({"type": "log", "exponentformat": "power", "anchor": "y2"})
     layout["yaxis"].update({"type": "log", "domain": [0.42, 1.0], "exponentformat": "power"})
-    layout["yaxis2"] = {
-        **layout["yaxis"],
-        "title": {"text": "iterations", "font": {"size": font_size}},
-    }
+    layout["yaxis2"] = {**layout["yaxis"], "title": {"text": "iterations", "font": _font(look)}}
     layout["yaxis2"].update({"domain": [0.0, 0.3], "exponentformat": "none"})
     layout["shapes"], layout["annotations"] = shapes, annotations
-    layout["height"] = 560  # two panels under a legend that may wrap on a phone
-    return go.Figure({"data": traces, "layout": layout})
+    layout["height"] = look.height
+    return _figure(traces, layout)
 
 
-def _swatch(label: str, colour: str) -> dict:
+def _swatch(label: str, colour: str, look: Look) -> dict:
     """A legend entry for a shaded band: labels on the bands would collide on a phone."""
     return {
         "type": "scatter",
@@ -525,7 +688,7 @@ def _swatch(label: str, colour: str) -> dict:
         "y": [None],
         "mode": "markers",
         "name": label,
-        "marker": {"symbol": "square", "size": 14, "color": f"rgba({colour},0.45)"},
+        "marker": {"symbol": "square", "size": look.marker + 6, "color": f"rgba({colour},0.45)"},
         "hoverinfo": "skip",
     }
 
@@ -559,7 +722,7 @@ def _vertical(value: float, colour: str, dash: str) -> dict:
     }
 
 
-def _label(x: float, y: float, text: str, font_size: int) -> dict:
+def _label(x: float, y: float, text: str, look: Look) -> dict:
     """Text placed on the log alpha axis, where annotations take log10 of the position."""
     return {
         "x": x,
@@ -569,5 +732,5 @@ def _label(x: float, y: float, text: str, font_size: int) -> dict:
         "text": text,
         "showarrow": False,
         "yanchor": "bottom",
-        "font": {"size": font_size - 2},
+        "font": _font(look, 2),
     }

@@ -7,22 +7,31 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from tinynet.presets import ARTICLE
 from tinynet.training import METHODS, Settings
 
 
 @dataclass(frozen=True)
 class Field:
-    """One setting the app shows and the URL carries, under the same key."""
+    """One setting: the app's control and the URL's parameter, under the same key.
+
+    ``low`` and ``high`` bound a number; ``step`` is how far the control's +/- buttons
+    move it. ``label`` and ``help`` are what the control says.
+    """
 
     key: str
     kind: type
     default: object
+    label: str = ""
+    help: str = ""
     low: float | None = None
     high: float | None = None
+    step: float | None = None
     choices: tuple[str, ...] = ()
 
 
 VIEWS = (
+    "Lesson",
     "Learning",
     "Error curve",
     "Every alpha",
@@ -32,29 +41,111 @@ VIEWS = (
     "Code",
     "Teach",
 )
-"""The dashboard's tabs; a link can open any of them."""
+"""The dashboard's views, in the order of its view selector; a link can open any of them."""
+
+START = Settings("gradient_descent", **ARTICLE)
+"""The run the app opens on: the article's third experiment, gradient descent with alpha."""
 
 FIELDS = {
     field.key: field
     for field in (
-        Field("method", str, "gradient_descent", choices=METHODS),
-        Field("step", float, 0.05, 1e-6, 1000.0),
-        Field("alpha", float, 0.1, 0.0, 100.0),
-        Field("exact", bool, False),
-        Field("weight", float, 0.5, -1e6, 1e6),
-        Field("data", float, 3.0, -1e6, 1e6),
-        Field("target", float, 4.0, -1e6, 1e6),
-        Field("iterations", int, 20, 1, 10_000),
-        Field("at", int, 1, 1, 10_000),
-        Field("presenter", bool, False),
+        Field(
+            "method",
+            str,
+            START.method,
+            "Method",
+            "Up and down tries a fixed step both ways; gradient descent follows the slope.",
+            choices=METHODS,
+        ),
+        Field(
+            "step",
+            float,
+            START.step,
+            "Step size",
+            "How far each move of up and down goes.",
+            1e-6,
+            1000.0,
+            0.01,
+        ),
+        Field(
+            "alpha",
+            float,
+            START.alpha,
+            "Alpha (learning rate)",
+            "Scales every gradient step. alpha = 1 is the article's run without a learning rate.",
+            0.0,
+            100.0,
+            0.01,
+        ),
+        Field(
+            "exact_derivative",
+            bool,
+            START.exact_derivative,
+            "Exact derivative",
+            "Use the true slope 2·data·(prediction − target), not the article's half gradient.",
+        ),
+        Field(
+            "weight",
+            float,
+            START.weight,
+            "Initial weight",
+            "The weight the network starts from.",
+            -1e6,
+            1e6,
+            0.1,
+        ),
+        Field(
+            "data",
+            float,
+            START.data,
+            "Data (today's count)",
+            "The input: today's number of patients.",
+            -1e6,
+            1e6,
+            1.0,
+        ),
+        Field(
+            "target",
+            float,
+            START.target,
+            "Target (tomorrow's count)",
+            "The true answer the prediction should hit.",
+            -1e6,
+            1e6,
+            1.0,
+        ),
+        Field(
+            "iterations",
+            int,
+            START.iterations,
+            "Iterations",
+            "How many times to predict, measure and update.",
+            1,
+            10_000,
+            1,
+        ),
+        Field(
+            "at",
+            int,
+            1,
+            "Iteration to inspect",
+            "The iteration marked on the charts; ▶ on the chart, or the arrow keys, move it.",
+            1,
+            10_000,
+            1,
+        ),
+        Field("presenter", bool, False, "Presenter mode", "Large type and bold charts."),
         Field("hide", list, ()),
-        Field("view", str, "Learning", choices=VIEWS),
+        Field("view", str, VIEWS[0], choices=VIEWS),
     )
 }
-"""Every setting, its type, default and allowed range: the app's widgets use the same."""
+"""Every setting: its type, default, range, and what its control says."""
 
-CONTROLS = ("method", "step", "alpha", "exact", "weight", "data", "target", "iterations")
+CONTROLS = ("method", "step", "alpha", "exact_derivative", "weight", "data", "target", "iterations")
 """The settings of a run, which a teacher may hide from students."""
+
+ALIASES = {"exact": "exact_derivative"}
+"""Older names of parameters, so that links shared before a rename still open."""
 
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 _TRUE, _FALSE = ("true", "1", "yes", "on"), ("false", "0", "no", "off")
@@ -63,16 +154,7 @@ _SHOWN = 40  # characters of a rejected value worth quoting back
 
 def settings_from(values: Mapping[str, object]) -> Settings:
     """The run that a full set of the app's values describes."""
-    return Settings(
-        method=values["method"],
-        weight=values["weight"],
-        data=values["data"],
-        target=values["target"],
-        iterations=values["iterations"],
-        step=values["step"],
-        alpha=values["alpha"],
-        exact_derivative=values["exact"],
-    )
+    return Settings(**{key: values[key] for key in CONTROLS})
 
 
 def defaults() -> dict[str, object]:
@@ -95,7 +177,7 @@ def _parse(field: Field, text: str) -> tuple[object, str | None]:
             return text.lower() in _TRUE, None
         return None, f"{field.key}={_quote(text)} is not true or false"
     if field.kind is list:
-        keys = [part for part in text.split(",") if part]
+        keys = [ALIASES.get(part, part) for part in text.split(",") if part]
         unknown = [key for key in keys if key not in CONTROLS]
         if unknown:
             return None, f"{field.key}={_quote(text)} names no control: {_quote(','.join(unknown))}"
@@ -113,27 +195,39 @@ def _parse(field: Field, text: str) -> tuple[object, str | None]:
     return (int(number) if whole else number), None
 
 
-def parse_query(query: Mapping[str, Sequence[str]]) -> tuple[dict[str, object], list[str]]:
-    """The settings a URL asks for, and a plain sentence for each part ignored.
+def _default_text(field: Field) -> str:
+    if field.kind is list:
+        return "none"
+    if field.kind is bool:
+        return "true" if field.default else "false"
+    return f"{field.default:g}" if field.kind is float else str(field.default)
 
-    ``query`` maps each parameter to all its values (a repeated parameter has
-    several: the last one counts). Unknown parameters and bad values are left
-    out of the result, so the app keeps its defaults for them.
+
+def parse_query(query: Mapping[str, Sequence[str]]) -> tuple[dict[str, object], list[str]]:
+    """The settings a URL asks for, and a plain sentence for each part not used as written.
+
+    ``query`` maps each parameter to all its values: of a repeated parameter the
+    last one counts. Unknown parameters and bad values are left out of the result,
+    so the app keeps its defaults for them; each sentence says what happened instead.
     """
     values: dict[str, object] = {}
     problems: list[str] = []
-    for key, texts in query.items():
+    for name, texts in query.items():
+        key = ALIASES.get(name, name)
         field = FIELDS.get(key)
         if field is None:
-            problems.append(f"{_quote(key)} is not a setting")
+            problems.append(f"{_quote(name)} is not a setting, so it was ignored")
             continue
-        if len(texts) > 1:
-            problems.append(f"{key} was given {len(texts)} times; only the last one counts")
         value, problem = _parse(field, texts[-1] if texts else "")
         if problem:
-            problems.append(problem)
+            problems.append(f"{problem}, so {key} keeps its default, {_default_text(field)}")
         else:
             values[key] = value
+            if len(texts) > 1:
+                problems.append(
+                    f"{key} was given {len(texts)} times; the last one, "
+                    f"{_quote(texts[-1])}, is used"
+                )
     return values, problems
 
 

@@ -1,0 +1,349 @@
+"""A class of 200 on the app itself: `python -m benchmarks.class_sessions [--url URL]`.
+
+One app server, held to one core, serves a projector's page and 200 phones. Each is a real
+Streamlit session on the app's websocket (``/_stcore/stream``), driven with Streamlit's own
+BackMsg and ForwardMsg protobufs as a browser drives it: a button press is a rerun with the
+button's trigger (its id read from the page's deltas), and every fragment that asks for it
+(``st.fragment(run_every=...)``) is rerun at its interval. The teacher starts a class, the
+phones join, wait (the server's CPU is measured then), and vote once the question opens.
+
+Vote to tally: from a phone sending its vote to the answer of the first projector count
+asked for after that phone was told its vote is in (so the count must include it: checked),
+an upper bound of what a class sees. The tally the projector draws when voting closes must
+equal the votes cast. SQLite (a fresh file) by default; PostgreSQL with ``--url``, or under
+``pg_virtualenv -t`` through libpq's PG* variables.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import re
+import statistics
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.proto.WidgetStates_pb2 import WidgetState
+from websockets.asyncio.client import ClientConnection, connect
+
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE.parent), str(HERE.parent / "tests")]
+
+from support import streamlit_server  # noqa: E402
+
+from benchmarks.class_store import LIBPQ, percentile  # noqa: E402
+from tinynet.explain import ANSWERS  # noqa: E402
+
+CODE = re.compile(r"[23456789A-HJKMNP-Z]{6}")  # a join code, as the projector shows it
+COUNT = re.compile(r"(\d+) of (\d+)")  # the projector's "Votes in" while voting is open
+TIMEOUT = 600  # seconds: a step that takes longer than this has failed
+
+
+@dataclass
+class Page:
+    """One browser tab's session: what the server last drew, and the fragments it reruns."""
+
+    name: str
+    socket: ClientConnection
+    query: str
+    buttons: dict[str, str] = field(default_factory=dict)  # label: widget id
+    texts: list[str] = field(default_factory=list)  # markdown and alerts, as drawn
+    metrics: dict[str, str] = field(default_factory=dict)
+    charts: list[dict] = field(default_factory=list)
+    finished: asyncio.Event = field(default_factory=asyncio.Event)
+    news: asyncio.Event = field(default_factory=asyncio.Event)  # set on every message
+    polls: dict[str, asyncio.Task] = field(default_factory=dict)  # fragment id: its timer
+    fragment: str = ""  # the last fragment that asked to be rerun
+    every: float = 1.0  # seconds: the interval it asked for
+    timers: bool = True  # False: the benchmark reruns the fragment itself, timed
+    listening: asyncio.Task | None = None
+
+    async def rerun(self, button: str = "", fragment: str = "") -> None:
+        """A rerun as the browser asks for it: a button's press, or a fragment's tick."""
+        message = BackMsg()
+        rerun = message.rerun_script
+        rerun.query_string = self.query
+        if button:
+            pressed = WidgetState(id=self.buttons[button], trigger_value=True)
+            rerun.widget_states.widgets.append(pressed)
+        if fragment:
+            rerun.fragment_id, rerun.is_auto_rerun = fragment, True
+        self.finished.clear()
+        await self.socket.send(message.SerializeToString())
+
+    async def press(self, button: str) -> None:
+        await self.rerun(button=button)
+        await asyncio.wait_for(self.finished.wait(), TIMEOUT)
+
+    def take(self, payload: bytes) -> None:
+        """Read one ForwardMsg: note what it draws, and start or stop fragment timers."""
+        message = ForwardMsg()
+        message.ParseFromString(payload)
+        kind = message.WhichOneof("type")
+        if kind == "delta" and message.delta.WhichOneof("type") == "new_element":
+            self.drawn(message.delta.new_element)
+        elif kind == "script_finished":
+            self.finished.set()
+        elif kind == "auto_rerun":
+            self.fragment = message.auto_rerun.fragment_id
+            self.every = message.auto_rerun.interval
+            if self.timers and self.fragment not in self.polls:
+                every = message.auto_rerun.interval
+                self.polls[self.fragment] = asyncio.create_task(self.tick(self.fragment, every))
+        elif kind == "stop_auto_rerun":
+            for fragment in message.stop_auto_rerun.fragment_ids:
+                if fragment in self.polls:
+                    self.polls.pop(fragment).cancel()
+        self.news.set()
+
+    def drawn(self, element: object) -> None:
+        kind = element.WhichOneof("type")
+        if kind == "button":
+            self.buttons[element.button.label] = element.button.id
+        elif kind == "markdown":
+            self.texts.append(element.markdown.body)
+        elif kind == "alert":
+            self.texts.append(element.alert.body)
+        elif kind == "metric":
+            self.metrics[element.metric.label] = element.metric.body
+        elif kind == "plotly_chart":
+            self.charts.append(json.loads(element.plotly_chart.spec))
+
+    async def tick(self, fragment: str, every: float) -> None:
+        """A browser's timer for a fragment: a rerun every ``every`` seconds, as Streamlit's
+        frontend sends them (it does not wait for the last one to finish)."""
+        while True:
+            await asyncio.sleep(every)
+            await self.rerun(fragment=fragment)
+
+    async def listen(self) -> None:
+        async for payload in self.socket:
+            self.take(payload)
+
+    async def until(self, condition: object) -> None:
+        """Wait until ``condition()`` holds, looking again after each message received."""
+        deadline = time.monotonic() + TIMEOUT
+        while not condition():
+            self.news.clear()
+            await asyncio.wait_for(self.news.wait(), max(0.0, deadline - time.monotonic()))
+
+    def stop(self) -> None:
+        for task in self.polls.values():
+            task.cancel()
+        self.polls.clear()
+
+
+async def open_page(url: str, name: str, query: str) -> Page:
+    socket = await connect(
+        f"{url.replace('http', 'ws', 1)}/_stcore/stream",
+        subprotocols=["streamlit"],
+        max_size=None,
+        ping_interval=None,
+        open_timeout=TIMEOUT,
+    )
+    page = Page(name, socket, query)
+    page.listening = asyncio.create_task(page.listen())
+    await page.rerun()
+    await asyncio.wait_for(page.finished.wait(), TIMEOUT)
+    return page
+
+
+def cpu_seconds(pid: int) -> float:
+    """The process's CPU time so far, all its threads, user and system (Linux's /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class Ballot:
+    choice: str
+    sent: float = 0.0  # when the phone sent its vote
+    told: float = 0.0  # when the phone was told it is in
+    counted: float = 0.0  # seconds from sending it to the projector's count that has it
+
+
+async def vote(phone: Page, ballot: Ballot, spread: float) -> None:
+    """See the question, think for up to ``spread`` seconds, vote, and wait to be told."""
+    label = ANSWERS[ballot.choice]
+    await phone.until(lambda: label in phone.buttons)
+    await asyncio.sleep(random.uniform(0, spread))  # a class's pace, not a secret
+    phone.texts.clear()
+    ballot.sent = time.perf_counter()
+    await phone.rerun(button=label)
+    await phone.until(lambda: any("Your vote is in" in text for text in phone.texts))
+    ballot.told = time.perf_counter()
+
+
+async def poll_projector(projector: Page, polls: list, stop: asyncio.Event) -> None:
+    """The projector's count, asked for at its fragment's interval and timed: when asked,
+    when answered, and the count it showed. One at a time, to pair them exactly."""
+    every = projector.every
+    while not stop.is_set():
+        asked = time.perf_counter()
+        await projector.rerun(fragment=projector.fragment)
+        await asyncio.wait_for(projector.finished.wait(), TIMEOUT)
+        shown = COUNT.fullmatch(projector.metrics.get("Votes in", ""))
+        polls.append((asked, time.perf_counter(), int(shown.group(1)) if shown else -1))
+        await asyncio.sleep(max(0.0, every - (time.perf_counter() - asked)))
+
+
+def pin(pid: int) -> bool:
+    """Hold the server to one core and this process to the others, when there are two or
+    more (as benchmarks.__main__.classroom does): the phones' work must not eat its time."""
+    cores = sorted(os.sched_getaffinity(0))
+    if len(cores) < 2:
+        return False
+    for thread in Path(f"/proc/{pid}/task").iterdir():  # threads made later inherit it
+        os.sched_setaffinity(int(thread.name), {cores[0]})
+    os.sched_setaffinity(0, set(cores[1:]))
+    return True
+
+
+async def cpu_share(pid: int, seconds: float) -> float:
+    """The share of a core the server used over the next ``seconds``."""
+    before, began = cpu_seconds(pid), time.perf_counter()
+    await asyncio.sleep(seconds)
+    return (cpu_seconds(pid) - before) / (time.perf_counter() - began)
+
+
+async def walk_in(url: str, code: str, students: int) -> list[Page]:
+    """The phones open the join link, twenty at a time, and wait for the question."""
+    phones: list[Page] = []
+    for start in range(0, students, 20):
+        batch = range(start, min(students, start + 20))
+        phones += await asyncio.gather(
+            *(open_page(url, f"phone {n}", f"join={code}") for n in batch)
+        )
+    for phone in phones:
+        await phone.until(lambda phone=phone: bool(phone.polls))
+    return phones
+
+
+async def votes_counted(projector: Page, phones: list[Page], spread: float) -> list[Ballot]:
+    """Open voting, let every phone vote while the projector's count is timed, and return
+    the ballots with each one's time from vote to count."""
+    projector.stop()  # from now on the benchmark asks for the projector's count itself
+    projector.timers = False
+    await projector.press("Open voting")
+    choices = list(ANSWERS)
+    ballots = [Ballot(choices[number % len(choices)]) for number in range(len(phones))]
+    polls: list[tuple[float, float, int]] = []
+    stop = asyncio.Event()
+    polling = asyncio.create_task(poll_projector(projector, polls, stop))
+    await asyncio.gather(*map(vote, phones, ballots, [spread] * len(phones)))
+    last = max(ballot.told for ballot in ballots)
+    await projector.until(lambda: bool(polls) and polls[-1][0] > last)
+    stop.set()
+    await polling
+    for ballot in ballots:
+        asked, answered, shown = next(poll for poll in polls if poll[0] >= ballot.told)
+        told_before = sum(other.told <= asked for other in ballots)
+        if shown < told_before:
+            raise RuntimeError(f"the projector showed {shown} votes after {told_before} were in")
+        ballot.counted = answered - ballot.sent
+    return ballots
+
+
+async def tally_checked(projector: Page, ballots: list[Ballot]) -> None:
+    """Close voting; the projector's bars must be the votes cast, no more and no fewer."""
+    projector.charts.clear()
+    await projector.press("Close voting")
+    (chart,) = [one for one in projector.charts if one["data"][0]["name"] == "Round 1"]
+    cast = Counter(ballot.choice for ballot in ballots)
+    drawn = dict(zip(ANSWERS, chart["data"][0]["x"], strict=True))
+    if drawn != {choice: cast[choice] for choice in ANSWERS}:
+        raise RuntimeError(f"the projector's tally {drawn} is not the votes cast {dict(cast)}")
+
+
+async def revealed(projector: Page, phones: list[Page]) -> list[float]:
+    """Reveal; how long until each phone says right or wrong."""
+    for phone in phones:
+        phone.texts.clear()
+    began = time.perf_counter()
+    await projector.press("Reveal")
+
+    async def told(phone: Page) -> float:
+        await phone.until(
+            lambda: any(t.startswith(("**Right", "**Not quite")) for t in phone.texts)
+        )
+        return time.perf_counter() - began
+
+    return list(await asyncio.gather(*map(told, phones)))
+
+
+async def run_class(url: str, pid: int, students: int, wait: float, spread: float) -> dict:
+    projector = await open_page(url, "projector", "view=Teach")
+    await projector.press("Start a class")
+    (code,) = {text for text in projector.texts if CODE.fullmatch(text)}
+    phones = await walk_in(url, code, students)
+    await asyncio.sleep(5)  # let the joining settle
+    waiting = await cpu_share(pid, wait)
+    ballots = await votes_counted(projector, phones, spread)
+    voted = await cpu_share(pid, wait)  # the phones show their vote while voting stays open
+    await tally_checked(projector, ballots)
+    told = await revealed(projector, phones)
+    await projector.press("End class")
+    await projector.press("Yes, end the class")
+    for page in (projector, *phones):
+        page.stop()
+        await page.socket.close()
+        await page.listening
+    counted = [ballot.counted for ballot in ballots]
+    per_minute = 60 / students  # a core's share, as CPU seconds per student per minute
+    return {
+        "students": students,
+        "votes": len(ballots),
+        "vote_to_tally_p50_s": round(statistics.median(counted), 3),
+        "vote_to_tally_p95_s": round(percentile(counted, 0.95), 3),
+        "reveal_to_phone_p50_s": round(statistics.median(told), 2),
+        "reveal_to_phone_p95_s": round(percentile(told, 0.95), 2),
+        "server_core_share_waiting": round(waiting, 3),
+        "cpu_s_per_student_per_minute_waiting": round(waiting * per_minute, 4),
+        "server_core_share_voted": round(voted, 3),
+        "cpu_s_per_student_per_minute_voted": round(voted * per_minute, 4),
+    }
+
+
+def measure(database: str, students: int = 200, wait: float = 30, spread: float = 5) -> dict:
+    """A class of ``students`` on one app server whose class store is ``database``."""
+    previous = os.environ.get("TINYNET_DATABASE_URL")
+    os.environ["TINYNET_DATABASE_URL"] = database  # the server inherits it
+    own_cores = os.sched_getaffinity(0)
+    try:
+        with streamlit_server() as server:
+            alone = pin(server.pid)
+            results = asyncio.run(run_class(server.url, server.pid, students, wait, spread))
+    finally:
+        os.sched_setaffinity(0, own_cores)
+        if previous is None:
+            os.environ.pop("TINYNET_DATABASE_URL")
+        else:
+            os.environ["TINYNET_DATABASE_URL"] = previous
+    name = database.split(":", 1)[0].split("+")[0]
+    return {"database": name, "server_own_core": alone, **results}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--url", help="a database URL (default: PG* variables, else SQLite)")
+    parser.add_argument("--students", type=int, default=200)
+    parser.add_argument("--wait", type=float, default=30, help="seconds of waiting measured")
+    parser.add_argument("--spread", type=float, default=5, help="seconds over which they vote")
+    options = parser.parse_args()
+    postgres = any(map(os.environ.get, LIBPQ))
+    with tempfile.TemporaryDirectory() as folder:
+        url = options.url or ("postgresql+psycopg://" if postgres else f"sqlite:///{folder}/c.db")
+        print(json.dumps(measure(url, options.students, options.wait, options.spread), indent=2))
+
+
+if __name__ == "__main__":
+    main()

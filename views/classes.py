@@ -1,0 +1,152 @@
+"""What class mode's two pages share: the class store, the keys a browser keeps, the questions."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Callable
+from typing import Any
+
+import sqlalchemy as sa
+import streamlit as st
+
+import tinynet
+from tinynet import classroom
+from tinynet.classroom import ClassStore, StoreUnavailableError
+from tinynet.explain import number_text
+from tinynet.presets import PRESETS
+from views import common, lesson
+
+TEACHER, STUDENT = "tinynet_teacher", "tinynet_student"  # the cookies that outlive a reload
+CHOICES = tinynet.OUTCOMES  # a question's choices as the store keeps them; ANSWERS words them
+SETUP = "setup"  # the question on the sidebar's own set-up, beside the article's experiments
+QUESTIONS = {  # the experiments by name, without the article's numbers: "Question 2: 1. …" is odd
+    **{preset.key: preset.title.split(". ", 1)[-1] for preset in PRESETS},
+    SETUP: "The current set-up",
+}
+PRESET_OF = {preset.key: preset for preset in PRESETS}
+KEEP = """
+export default function ({ data }) {
+  if (!data || typeof data.name !== "string" || typeof data.value !== "string") return;
+  const secure = location.protocol === "https:" ? "; Secure" : "";
+  const age = data.value ? Math.round(data.seconds) : 0;  // 0 forgets the cookie
+  document.cookie = `${data.name}=${encodeURIComponent(data.value)}; Max-Age=${age}; Path=/; ` +
+    `SameSite=Strict${secure}`;
+}
+"""
+"""Keeps a key in a cookie of this site. The key comes as data, never inside HTML, and is
+shown nowhere; the browser sends it back when the page loads again (``st.context.cookies``)."""
+
+
+def keep(name: str, key: str | None) -> None:
+    """Have this browser keep ``key`` in the cookie ``name`` for as long as an idle class
+    lives (None forgets it). Drawn as an empty element, hidden by the pages' style."""
+    # Registering again with the same definition is free; a test's fresh runtime needs it.
+    keeper = st.components.v2.component("tinynet_keep", js=KEEP)
+    data = {"name": name, "value": key or "", "seconds": classroom.MAX_IDLE}
+    keeper(data=data, key=f"keep_{name}", height=0)
+
+
+def kept(name: str) -> str | None:
+    """The key this browser kept in the cookie ``name`` when the page was opened; None for
+    none, or for anything else a browser may send in its place."""
+    value = st.context.cookies.get(name)
+    return value if isinstance(value, str) and classroom.KEY.fullmatch(value) else None
+
+
+def _secrets_name_it() -> bool:
+    return st.secrets.load_if_toml_exists() and "classes" in st.secrets.get("connections", {})
+
+
+@st.cache_resource(show_spinner=False)
+def _store_at(url: str) -> ClassStore:
+    return ClassStore.connect(url)
+
+
+@st.cache_resource(show_spinner=False)
+def _store_on(engine_id: int, _engine: sa.Engine) -> ClassStore:
+    # By the engine's identity: st.connection makes a new engine when the secrets change.
+    return ClassStore(_engine)
+
+
+def store() -> ClassStore:
+    """The one store every session shares (its methods are thread-safe): the database of
+    ``[connections.classes]`` in secrets.toml, else ``TINYNET_DATABASE_URL``, else an
+    SQLite file. Raises StoreUnavailableError when it cannot be used (not cached: the
+    next call tries again)."""
+    if not _secrets_name_it():
+        return _store_at(classroom.default_url())
+    try:
+        engine = st.connection("classes", type="sql").engine
+    except Exception as error:  # any fault of the configuration: class mode waits, not the app
+        raise StoreUnavailableError(classroom.UNAVAILABLE) from error
+    return _store_on(id(engine), engine)
+
+
+def question(source: str, settings: tinynet.Settings) -> dict[str, Any]:
+    """The question on one of the article's experiments, or on ``settings`` for SETUP."""
+    chosen = PRESET_OF[source].settings if source in PRESET_OF else settings
+    return {"source": source, "settings": dataclasses.asdict(chosen)}
+
+
+def settings_of(asked: dict[str, Any] | None) -> tinynet.Settings:
+    """The set-up of a question as the store gave it back (ValueError if it is not one)."""
+    try:
+        return tinynet.Settings(**asked["settings"])
+    except (KeyError, TypeError) as error:
+        raise ValueError("not a question of this app") from error
+
+
+def title(asked: dict[str, Any] | None) -> str:
+    """A question's title: the experiment's, by its key (never text read back as it is)."""
+    return QUESTIONS.get(asked.get("source") if isinstance(asked, dict) else None, "A question")
+
+
+def truth(settings: tinynet.Settings) -> tuple[str, float | None]:
+    """The right answer, and the weight after the first update (None when it is too large
+    for a guess: the store bounds every number)."""
+    run = common.train(settings)
+    weight = float(run.weights[1]) if len(run.weights) >= 2 else run.final_weight
+    fits = math.isfinite(weight) and abs(weight) <= classroom.MAX_NUMBER
+    return tinynet.verdict(run).outcome, weight if fits else None
+
+
+def described(settings: tinynet.Settings) -> str:
+    """A question's set-up in words: the method and the numbers it starts from, nothing
+    about how it ends."""
+    if settings.method == "up_and_down":
+        method = f"Up and down, with a step of {number_text(settings.step)}"
+    else:
+        method = f"Gradient descent, with alpha {number_text(settings.alpha)}"
+        if settings.exact_derivative:
+            method += " and the exact derivative"
+    return (
+        f"{method}. The weight starts at {number_text(settings.weight)}, with data "
+        f"{number_text(settings.data)} and target {number_text(settings.target)}, "
+        f"for {settings.iterations} iterations."
+    )
+
+
+def show_question(
+    state: classroom.ClassState, heading: Callable[[str], object]
+) -> tinynet.Settings | None:
+    """A question's number, title and set-up, under ``heading`` (nothing about how it
+    ends); None, after saying so, when it is not a question of this app."""
+    try:
+        settings = settings_of(state.question)
+    except ValueError:
+        st.error("This question cannot be shown: wait for the next one.")
+        return None
+    heading(f"Question {state.question_number}: {title(state.question)}")
+    st.markdown(described(settings))
+    return settings
+
+
+def show_run(settings: tinynet.Settings, page: common.Page) -> None:
+    """The lesson's charts of a revealed question's run, with the player to step them."""
+    run = common.train(settings)
+    if not len(run.errors):
+        st.info("The very first error overflowed, so there is no iteration to show.")
+        return
+    lesson.draw(settings, 1, page)
+    st.html(common.PLAYER)

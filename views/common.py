@@ -1,0 +1,114 @@
+"""What every view shares: the page's look, cached training and drawing, and charts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import plotly.graph_objects as go
+import streamlit as st
+
+import tinynet
+from tinynet.figures import PLAIN, PROJECTOR, Look
+from tinynet.sharing import FIELDS
+
+CHART_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
+
+
+@dataclass(frozen=True)
+class Page:
+    """How the page is being looked at: on a projector, on a phone, or neither."""
+
+    presenter: bool = False
+    phone: bool = False
+
+    @property
+    def look(self) -> Look:
+        return PROJECTOR if self.presenter else PLAIN
+
+
+def is_phone() -> bool:
+    """Whether the browser says it is a phone: the lesson's charts then stack instead of
+    sitting side by side (a server cannot measure the screen, but phones name themselves
+    "Mobile"). Asked once per session: a session does not change its device."""
+    if "phone" not in st.session_state:
+        st.session_state.phone = "Mobi" in st.context.headers.get("User-Agent", "")
+    return st.session_state.phone
+
+
+def cached(function: Callable[..., Any]) -> Callable[..., Any]:
+    """``st.cache_data`` for the app's own frozen values, hashed by their repr.
+
+    Hashing a dataclass field by field costs Streamlit about 0.3 ms; its repr holds
+    every field exactly (``-0.0`` too) and hashes in a few microseconds. Drawing
+    functions cached this way replay their finished elements on a later visit.
+    """
+    return st.cache_data(
+        max_entries=128,
+        hash_funcs={tinynet.Settings: repr, Look: repr, Page: repr},
+        show_spinner=False,  # a drawing takes milliseconds: a spinner would only flicker
+    )(function)
+
+
+@cached
+def train(settings: tinynet.Settings) -> tinynet.Run:
+    """The run of ``settings``, trained once for every session that asks for it."""
+    return tinynet.train(settings)
+
+
+class Spec(go.Figure):
+    """A figure spec of ``tinynet.figures``, handed to Streamlit as it is.
+
+    Streamlit turns a dict into a validated ``go.Figure``, and a ``go.Figure`` into a
+    deep copy of its dict; for the lesson's figure and its frames either cost several
+    times the rest of a rerun with new settings. The specs are checked against
+    Plotly's schema by the tests, so the app sends them unchanged.
+    """
+
+    def __new__(cls, spec: dict) -> Spec:
+        # Not Plotly's own constructor: it copies the whole theme template into the figure.
+        figure = object.__new__(cls)
+        object.__setattr__(figure, "_spec", spec)
+        return figure
+
+    def __init__(self, spec: dict) -> None:
+        """Nothing more to set up: Streamlit asks only for ``to_dict``."""
+
+    def to_dict(self) -> dict:
+        return self._spec
+
+
+def chart(spec: dict, key: str, alt: str) -> None:
+    """A Plotly chart the width of its column; ``alt`` names it for screen readers."""
+    st.plotly_chart(Spec(spec), width="stretch", key=key, config=CHART_CONFIG, alt=alt)
+
+
+def number_setting(key: str, **options: object) -> None:
+    """The number input of one of ``FIELDS``, within its range, saying what its field says."""
+    field = FIELDS[key]
+    options = {"min_value": field.low, "max_value": field.high, **options}
+    if field.kind is float:  # plain numbers, as typed: 0.05, not 0.05000
+        options.setdefault("format", "%g")
+    st.number_input(field.label, step=field.step, key=key, help=field.help, **options)
+
+
+PLAYER = """
+<div class="tinynet-player" role="group" aria-label="Iterations">
+  <button type="button" data-move="-1" aria-label="Previous iteration">◀</button>
+  <button type="button" data-move="play" aria-pressed="false">▶ Play</button>
+  <button type="button" data-move="1" aria-label="Next iteration">▶</button>
+  <span class="tinynet-said" role="status" aria-live="polite"></span>
+</div>
+"""
+"""Buttons that step and play an animated chart in the browser, without a rerun: put them
+right after it. Plotly's own slider takes a mouse or a finger only; these take a keyboard,
+a screen reader or a presenter's clicker too (``page.html`` holds what they do)."""
+
+STYLE = Path(__file__).parent / "page.css"
+"""The page's style: room for the lesson on the first screen, contrast, visible focus."""
+
+PAGE = (Path(__file__).parent / "page.html").read_text()
+"""The page's own style and script, loaded once: the player's buttons and keys, and
+keyboard access to anything that scrolls sideways."""

@@ -1,0 +1,29 @@
+"""The article's three experiments on the same axes."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import tinynet
+from tinynet import describe, figures
+from tinynet.presets import PRESETS
+from views import common
+
+CAPTION = (
+    "The article's three experiments on the same axes: up and down creeps in and then hops "
+    "around the answer, gradient descent without alpha explodes, and with alpha 0.1 it homes in "
+    "within a few iterations."
+)
+
+
+@common.cached
+def draw(page: common.Page) -> None:
+    runs = [common.train(preset.settings) for preset in PRESETS]
+    titles = [preset.title for preset in PRESETS]
+    figure = figures.learning_figure(runs, titles, page.look, clip=True)
+    common.chart(figure, "compare", describe.learning(runs, titles))
+
+
+def show(settings: tinynet.Settings, page: common.Page) -> None:
+    draw(page)
+    st.caption(CAPTION)

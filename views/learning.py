@@ -1,0 +1,48 @@
+"""The error and the prediction per iteration, with runs pinned beside the current one."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import tinynet
+from tinynet import describe, figures
+from tinynet.explain import method_text
+from tinynet.presets import label
+from tinynet.sharing import settings_from
+from views import common
+
+MAX_PINS = 6
+CAPTION = (
+    "Top: the error the network made at each iteration. Bottom: what it predicted, against the "
+    "target it should hit. Pin a run to keep it on the chart while you change the settings."
+)
+
+
+@common.cached
+def draw(runs: tuple[tinynet.Settings, ...], page: common.Page) -> None:
+    trained = [common.train(settings) for settings in runs]
+    labels = ["this run", *(label(settings) for settings in runs[1:])]
+    figure = figures.learning_figure(trained, labels, page.look, clip=len(runs) > 1)
+    common.chart(figure, "learning", describe.learning(trained, labels))
+
+
+def pin() -> None:
+    current = settings_from(st.session_state)
+    pins = [pinned for pinned in st.session_state.pins if pinned != current]
+    st.session_state.pins = (*pins[-(MAX_PINS - 1) :], current)
+
+
+def clear_pins() -> None:
+    st.session_state.pins = ()
+
+
+def show(settings: tinynet.Settings, page: common.Page) -> None:
+    """The history charts, the pin buttons, and how the method learns."""
+    pins = tuple(pinned for pinned in st.session_state.pins if pinned != settings)
+    draw((settings, *pins), page)
+    st.caption(CAPTION)
+    with st.container(horizontal=True):
+        st.button("Pin this run", icon=":material/push_pin:", on_click=pin)
+        st.button("Clear pinned runs", on_click=clear_pins, disabled=not st.session_state.pins)
+    with st.expander("How this method learns", expanded=not page.phone):
+        st.markdown(method_text(settings.method, settings.exact_derivative))

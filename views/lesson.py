@@ -1,0 +1,40 @@
+"""The landing view: the lesson's three charts together, moving as one."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import tinynet
+from tinynet import describe, figures
+from views import common
+
+
+@common.cached
+def draw(settings: tinynet.Settings, at: int, page: common.Page) -> None:
+    run = common.train(settings)
+    figure = figures.lesson_figure(run, at, page.look, stacked=page.phone)
+    common.chart(figure, "lesson", describe.lesson(run, at))
+
+
+def open_log() -> None:
+    st.session_state.view = "Iteration log"
+
+
+def show(settings: tinynet.Settings, page: common.Page) -> None:
+    """The error curve with the tangent and the step, beside the error and the prediction
+    per iteration; the slider under them moves all three."""
+    run = common.train(settings)
+    if not len(run.errors):
+        st.info("The very first error overflowed, so there is no iteration to show.")
+        return
+    at = min(st.session_state.at, len(run.errors))
+    draw(settings, at, page)
+    st.html(common.PLAYER)
+    where = ("Top", "Below") if page.phone else ("Left", "Right")
+    st.caption(
+        f"{where[0]}: the error for every weight, with the red-orange tangent at the current "
+        f"weight and the dotted green arrow of the step to the next one. {where[1]}: the error "
+        "and the prediction at each iteration, the current one ringed. ▶ plays the "
+        "iterations; the slider, or the arrow keys, step through them."
+    )
+    st.button("Every number, as a table", icon=":material/table:", on_click=open_log)

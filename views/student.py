@@ -1,0 +1,284 @@
+"""Class mode on a student's phone: join with a code, vote, then see the answer and the run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+import tinynet
+from tinynet import classroom
+from tinynet.classroom import (
+    ClassError,
+    ClassState,
+    StoreUnavailableError,
+    UnknownClassError,
+    Vote,
+)
+from tinynet.explain import ANSWERS, number_text
+from views import classes, common
+
+# Seconds between a phone's looks at the class. Each look is a fragment run of a few
+# milliseconds of server time: 200 phones cost a sixth to a quarter of a core (measured by
+# benchmarks.class_sessions), and a question or the reveal reaches them within about this.
+EVERY = 3.0
+STYLE = """<style>
+.st-key-keep_tinynet_student { display: none; }
+.st-key-class_answers button { min-height: 3.5rem; width: 100%; }
+.st-key-class_answers button p { font-size: 1.1rem; white-space: normal; }
+[data-testid=stFormSubmitButton] button { min-height: 3rem; }
+</style>"""
+
+
+@dataclass(frozen=True)
+class Seat:
+    """A student's place in a class: its code, and the key that is their only identity."""
+
+    code: str
+    key: str
+
+
+def requested() -> bool:
+    """Whether the address asks for the student's page (``?join=CODE``, or ``?join`` alone)."""
+    return "join" in st.query_params
+
+
+@st.cache_data(ttl=1.0, max_entries=256, show_spinner=False)
+def shared_state(code: str) -> ClassState:
+    """The class as every phone sees it (nothing of any one student), read from the
+    database at most once a second for all of them."""
+    return classes.store().state(code)
+
+
+# -------------------------------------------------------------- joining
+def join(code: str) -> None:
+    """Take a seat in the class; the key this browser kept, if any, keeps its old seat."""
+    key = classes.store().join(code, classes.kept(classes.STUDENT))
+    st.session_state.class_seat = Seat(code.strip().upper(), key)
+
+
+def seat() -> Seat | None:
+    """This page's seat: the link's class, joined on the page's first run with it."""
+    code = st.query_params.get("join", "")
+    held = st.session_state.get("class_seat")
+    if held is not None and held.code == code.strip().upper():
+        return held
+    st.session_state.class_seat = None
+    if code:
+        join(code)  # ClassError, StoreUnavailableError: the caller says why
+    return st.session_state.class_seat
+
+
+def join_typed() -> None:
+    """The code field's button: join, and put the code in the address, for reloads (or
+    take the link's bad code out of it: one message, about the code just typed)."""
+    try:
+        join(st.session_state.class_typed)
+    except (ClassError, StoreUnavailableError) as error:
+        st.session_state.class_notice = str(error)
+        st.query_params["join"] = ""
+        return
+    st.query_params["join"] = st.session_state.class_seat.code
+
+
+def ask_code() -> None:
+    with st.form("class_join", border=False, enter_to_submit=True):
+        st.text_input("Class code", max_chars=16, placeholder="K7XQ2M", key="class_typed")
+        st.form_submit_button("Join", type="primary", on_click=join_typed)
+
+
+def notice() -> None:
+    """Once, why the last step could not be taken."""
+    if "class_notice" in st.session_state:
+        st.error(st.session_state.pop("class_notice"))
+
+
+# -------------------------------------------------------------- voting
+def vote(choice: str) -> None:
+    """An answer's button, or a changed bonus guess: this student's vote in this round."""
+    held = st.session_state.class_seat
+    bonus = st.session_state.get("class_guess")
+    shown = st.session_state.get("class_question_shown")
+    st.session_state.pop("class_mine", None)  # read again after this
+    try:
+        classes.store().vote(held.code, held.key, choice, bonus, shown)
+    except (ClassError, StoreUnavailableError) as error:
+        st.session_state.class_notice = str(error)
+        return
+    st.session_state.class_last_guess = bonus  # offered again in round 2
+
+
+def guessed() -> None:
+    """A new bonus guess replaces the last one, with the same answer, if there is one."""
+    if st.session_state.get("class_choice"):
+        vote(st.session_state.class_choice)
+
+
+def mine(state: ClassState, held: Seat) -> Vote | None:
+    """This student's vote in this round, asked of the database once a round (and after each
+    vote), not at every look."""
+    this_round = (state.question_number, state.round_number)
+    kept = st.session_state.get("class_mine")
+    if kept is None or kept[0] != this_round:
+        kept = this_round, classes.store().my_vote(held.code, held.key)
+        st.session_state.class_mine = kept
+    return kept[1]
+
+
+def voting(state: ClassState, held: Seat) -> None:
+    chosen = mine(state, held)
+    st.session_state.class_choice = chosen.choice if chosen else None
+    with st.container(key="class_answers"):
+        for choice in state.choices:
+            picked = chosen is not None and chosen.choice == choice
+            st.button(
+                ANSWERS.get(choice, choice),
+                on_click=vote,
+                args=(choice,),
+                key=f"class_vote_{choice}",
+                type="primary" if picked else "secondary",
+                icon=":material/check_circle:" if picked else None,
+                width="stretch",
+            )
+    if state.asks_bonus:
+        st.number_input(
+            "Bonus: the weight after the first update (optional)",
+            min_value=-classroom.MAX_NUMBER,
+            max_value=classroom.MAX_NUMBER,
+            value=st.session_state.get("class_last_guess"),
+            format="%g",
+            key="class_guess",
+            on_change=guessed,
+        )
+    if chosen is None:
+        st.info("Tap the answer you think is right. You can change it until voting closes.")
+        return
+    bonus = "" if chosen.bonus is None else f", with the bonus {number_text(chosen.bonus, 10)}"
+    st.success(
+        f"**Your vote is in:** {ANSWERS.get(chosen.choice, chosen.choice).lower()}{bonus}. "
+        "You can change it until voting closes."
+    )
+
+
+def closed(state: ClassState, held: Seat) -> None:
+    chosen = mine(state, held)
+    if chosen is None:
+        st.info("Voting is closed, and you did not vote in this round.")
+    else:
+        said = ANSWERS.get(chosen.choice, chosen.choice).lower()
+        st.info(f"Voting is closed. Your vote: {said}.")
+    st.markdown("Talk it over with your neighbours while you wait for your teacher.")
+
+
+def asked(state: ClassState) -> tinynet.Settings | None:
+    """The question's title and set-up (nothing about how it ends); None if unreadable."""
+    return classes.show_question(state, st.header)
+
+
+@st.fragment(run_every=EVERY)
+def panel(held: Seat) -> None:
+    """The phone's screen until the reveal, redrawn from the class at every look and after
+    every tap: waiting, the question and its answers, then voting closed. The reveal and the
+    end of the class redraw the whole page instead (it shows the run)."""
+    try:
+        state = shared_state(held.code)
+    except UnknownClassError:
+        st.rerun()
+    except (ClassError, StoreUnavailableError) as error:
+        st.error(f"{error} This page keeps trying.")
+        return
+    if state.phase == "revealed":
+        st.rerun()
+    notice()
+    if state.phase == "waiting":
+        st.info("You are in. Your teacher's question will appear here.")
+        return
+    if st.session_state.get("class_question_shown") != state.question_number:
+        for key in ("class_guess", "class_last_guess"):  # a new question: no guess carried over
+            st.session_state.pop(key, None)
+        st.session_state.class_question_shown = state.question_number
+    if asked(state) is None:
+        return
+    if state.phase == "voting" and state.round_number > 1:
+        st.markdown("**Round 2:** after talking it over, vote again (or keep your answer).")
+    st.markdown("**What will the weight do?**")
+    if state.phase == "voting":
+        voting(state, held)
+    else:
+        closed(state, held)
+
+
+# -------------------------------------------------------------- the reveal
+@st.fragment(run_every=EVERY)
+def watch(code: str, question_number: int) -> None:
+    """After the reveal: redraw the page when the class moves on (the next question, the
+    end). Until then it draws nothing, so that the run's charts are sent only once."""
+    try:
+        state = shared_state(code)
+    except UnknownClassError:
+        st.rerun()
+    except (ClassError, StoreUnavailableError):
+        return
+    if (state.phase, state.question_number) != ("revealed", question_number):
+        st.rerun()
+
+
+def result(state: ClassState, held: Seat) -> None:
+    """Right or wrong on this student's last vote, and the bonus against the true weight."""
+    last = classes.store().my_vote(held.code, held.key)
+    truth = ANSWERS[state.answer].lower()
+    if last is None:
+        st.info(f"**The answer: {truth}.** You did not vote on this question.")
+    elif last.choice == state.answer:
+        st.success(f"**Right: {truth}.**")
+    else:
+        said = ANSWERS.get(last.choice, last.choice).lower()
+        st.error(f"**Not quite: {truth}**, rather than {said}.")
+    if state.next_weight is None:
+        return
+    weight = number_text(state.next_weight, 10)
+    if last is None or last.bonus is None:
+        st.markdown(f"After the first update the weight is {weight}.")
+        return
+    close = abs(last.bonus - state.next_weight) <= 1e-6 * max(1.0, abs(state.next_weight))
+    st.markdown(
+        f"**{'Spot on' if close else 'Not this time'}:** after the first update the weight "
+        f"is {weight} (you said {number_text(last.bonus, 10)})."
+    )
+
+
+def revealed(state: ClassState, held: Seat, page: common.Page) -> None:
+    settings = asked(state)
+    if settings is None:
+        return
+    result(state, held)
+    st.markdown(tinynet.verdict(common.train(settings)).reason)
+    st.subheader("The run")
+    classes.show_run(settings, page)
+
+
+def show() -> None:
+    """The student's page: only the class's question, never the answer before the reveal."""
+    st.html(STYLE)
+    st.title("Class vote")
+    had = st.session_state.get("class_seat")
+    try:
+        held = seat()
+        state = shared_state(held.code) if held else None
+    except UnknownClassError as error:
+        st.error("This class is over." if had and held and had == held else str(error))
+        held = None
+    except (ClassError, StoreUnavailableError) as error:
+        st.error(str(error))
+        held = None
+    if held is None:
+        notice()
+        ask_code()
+        return
+    classes.keep(classes.STUDENT, held.key)
+    if state.phase != "revealed":
+        panel(held)
+        return
+    page = common.Page(phone=common.is_phone())
+    revealed(state, held, page)
+    watch(held.code, state.question_number)

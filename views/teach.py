@@ -1,0 +1,52 @@
+"""Tools for a teacher: presenter mode, controls out of students' reach, the link to share,
+and class mode."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import streamlit as st
+
+import tinynet
+from tinynet.sharing import CONTROLS, FIELDS, to_query
+from views import common, projector
+
+
+def share_link(values: dict[str, object]) -> str:
+    base = (st.context.url or "").split("?")[0]
+    query = urlencode(to_query(values))
+    return f"{base}?{query}" if query else base
+
+
+def tools() -> None:
+    st.markdown(
+        "Every setting lives in the link, so a link opens exactly the set-up it was copied from. "
+        "Set things up, pick what students may change, then share the link below (or the "
+        "address bar: it always holds the same)."
+    )
+    st.toggle(FIELDS["presenter"].label, key="presenter", help=FIELDS["presenter"].help)
+    st.multiselect(
+        "Hide controls from students",
+        CONTROLS,
+        format_func=lambda key: FIELDS[key].label,
+        key="hide",
+        help="Hidden controls keep their values; the link carries both.",
+    )
+    st.text_input(
+        "Link to this set-up",
+        share_link({key: st.session_state[key] for key in FIELDS}),
+        disabled=True,
+        help="Select it and copy it; students who open it see this view too, so send them to "
+        "another one first if you like.",
+    )
+
+
+def show(settings: tinynet.Settings, page: common.Page) -> None:
+    """The tools, then class mode; while a class runs it comes first, for the projector."""
+    if projector.current() is None:
+        tools()
+        projector.show(settings, page)
+        return
+    projector.show(settings, page)
+    with st.expander("Presenter mode, hidden controls and the link to this set-up"):
+        tools()

@@ -142,12 +142,14 @@ def _drawn(page: object, app: str, timeout: float = 120_000) -> None:
 
 
 def _line(page: object) -> str:
-    return page.locator("[data-testid=stPlotlyChart] g.trace path.js-line").first.get_attribute("d")
+    """Every line the first chart draws: a changed run changes at least one of them."""
+    lines = page.locator("[data-testid=stPlotlyChart]").first.locator("g.trace path.js-line")
+    return "".join(line.get_attribute("d") or "" for line in lines.all())
 
 
 def _round_trips(page: object, turn: int) -> list[float]:
-    """Type a new iteration count, twice; time until the first chart has changed and the
-    app is idle."""
+    """Type a new iteration count, twice; time until a line of the first chart has changed
+    and the app is idle."""
     box = page.get_by_label("Iterations", exact=True)
     timings = []
     for count in (21 + turn % 2, 20):
@@ -323,6 +325,38 @@ def maths(repeats: int) -> dict[str, float]:
     }
 
 
+def chart_costs(repeats: int) -> dict[str, float]:
+    """What one lesson chart costs on its way to the browser, step by step (20 iterations):
+    building its spec, what Plotly's objects would add (Streamlit validates a dict into a
+    go.Figure, and copies a go.Figure back into a dict), and encoding it as JSON with the
+    standard library and with orjson (Plotly's choice when orjson is installed)."""
+    import plotly.graph_objects as go
+    import plotly.io
+
+    from tinynet import figures
+
+    run = tinynet.train("gradient_descent", weight=0.5, data=3.0, target=4.0, iterations=20)
+    spec = figures.lesson_figure(run, 1)
+
+    def timed(work: Callable[[], object]) -> float:
+        work()
+        timings = []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            work()
+            timings.append(time.perf_counter() - start)
+        return round(statistics.median(timings) * 1000, 2)
+
+    figure = go.Figure(spec)
+    return {
+        "spec_ms": timed(lambda: figures.lesson_figure(run, 1)),
+        "validated_ms": timed(lambda: go.Figure(spec)),
+        "copied_ms": timed(figure.to_dict),
+        "json_ms": timed(lambda: plotly.io.to_json(spec, validate=False, engine="json")),
+        "orjson_ms": timed(lambda: plotly.io.to_json(spec, validate=False, engine="orjson")),
+    }
+
+
 def curve_view_bytes() -> dict[str, int]:
     """Chart data of the heaviest view, the error curve with its animation frames."""
     import streamlit as st
@@ -381,6 +415,7 @@ def measure(quick: bool) -> dict[str, object]:
             "long_chart_bytes": long_charts,
         }
     results["curve_view_bytes"] = curve_view_bytes()
+    results["chart_costs"] = chart_costs(5 if quick else 50)
     for app, figures in browser_figures(1 if quick else 11).items():
         results[app].update(figures)
     for app in APPS:
@@ -446,6 +481,7 @@ def report(results: dict[str, object]) -> str:
         )
     curve = results["curve_view_bytes"]
     maths_ = results["maths"]
+    costs = results["chart_costs"]
     lines += [
         "",
         f"- Error curve view (its animation frames included): {curve['20']:,} bytes of chart "
@@ -454,6 +490,10 @@ def report(results: dict[str, object]) -> str:
         "(target < 50 ms).",
         f"- 1,000,000 iterations of tinynet.train: gradient descent {maths_['train_gd_ms']} ms, "
         f"up and down {maths_['train_up_down_ms']} ms (target < 1,000 ms).",
+        f"- One lesson chart on its way to the browser (20 iterations): its spec is built in "
+        f"{costs['spec_ms']} ms; Plotly's objects would add {costs['validated_ms']} ms to "
+        f"validate it and {costs['copied_ms']} ms to copy it; JSON takes {costs['json_ms']} ms "
+        f"with the standard library and {costs['orjson_ms']} ms with orjson.",
     ]
     for app, room in results["classroom"].items():
         lines.append(

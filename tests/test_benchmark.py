@@ -58,6 +58,9 @@ def test_every_figure_is_measured_for_every_app(results):
         assert room["served_p95_s"] >= room["served_p50_s"] > 0
         assert room["drawn_p95_s"] >= room["drawn_p50_s"] > 0
         assert room["server_mib"] > 0
+    costs = results["chart_costs"]
+    assert all(costs[key] > 0 for key in ("spec_ms", "validated_ms", "copied_ms", "json_ms"))
+    assert costs["orjson_ms"] > 0
     assert "sqlite" in results["class_votes"]  # and PostgreSQL too, where CI provides it
     for both in results["class_votes"].values():
         app, store = both["sessions"], both["store"]

@@ -95,7 +95,7 @@ def number_setting(key: str, **options: object) -> None:
 
 
 PLAYER = """
-<div class="tinynet-player" role="group" aria-label="Iterations">
+<div class="tinynet-player" role="group" aria-label="Play and step the iterations">
   <button type="button" data-move="-1" aria-label="Previous iteration">◀</button>
   <button type="button" data-move="play" aria-pressed="false">▶ Play</button>
   <button type="button" data-move="1" aria-label="Next iteration">▶</button>

@@ -51,12 +51,11 @@ def median_ms(timings: list[float]) -> float:
 
 
 # -------------------------------------------------------------- the server, through AppTest
-def server_rerun(
-    app: str, repeats: int, long: bool, compiled_once: bool
-) -> tuple[float, float, float | None, int]:
-    """Median milliseconds of a rerun with warm caches, of one with cold caches, of one
-    after a control change (new settings, so nothing is cached: what a student causes),
-    and the bytes of chart data the rerun sends.
+def server_reruns(repeats: int, long: bool, compiled_once: bool) -> dict[str, dict]:
+    """For every app: median milliseconds of a rerun with warm caches, of one with cold
+    caches, of one after a control change (new settings, so nothing is cached: what a
+    student causes), and the bytes of chart data the rerun sends. The apps take turns,
+    sample by sample, so that the machine's ups and downs hit them alike.
 
     AppTest compiles the script afresh on every run; ``streamlit run`` compiles it once
     and keeps the bytecode. With ``compiled_once`` AppTest keeps it too, as the server does.
@@ -65,39 +64,53 @@ def server_rerun(
     from streamlit.runtime.scriptrunner.script_cache import ScriptCache
     from streamlit.testing.v1 import AppTest, local_script_runner
 
+    def timed(test: AppTest) -> float:
+        start = time.perf_counter()
+        test.run()
+        return time.perf_counter() - start
+
     shared = ScriptCache()
     cache = (lambda: shared) if compiled_once else ScriptCache
     with mock.patch.object(local_script_runner, "ScriptCache", cache):
-        test = AppTest.from_file(str(APPS[app]), default_timeout=120)
-        if long and app == "tinynet":
-            test.query_params["iterations"] = str(LONG)
+        tests = {
+            app: AppTest.from_file(str(script), default_timeout=120) for app, script in APPS.items()
+        }
+        if long:
+            tests["tinynet"].query_params["iterations"] = str(LONG)
         st.cache_data.clear()
-        test.run()
-        if long and app == "naive":
-            test.number_input(key="iterations").set_value(LONG).run()
-        assert not test.exception, [error.value for error in test.exception]
-        warm = []
-        for _ in range(repeats):
-            start = time.perf_counter()
+        for test in tests.values():
             test.run()
-            warm.append(time.perf_counter() - start)
-        cold = []
+        if long:
+            tests["naive"].number_input(key="iterations").set_value(LONG).run()
+        timings = {app: {"warm": [], "cold": [], "changed": []} for app in APPS}
         for _ in range(repeats):
-            st.cache_data.clear()
-            start = time.perf_counter()
-            test.run()
-            cold.append(time.perf_counter() - start)
-        chart_bytes = sum(len(chart.proto.spec) for chart in test.get("plotly_chart"))
-        changed = []
-        if app != "empty":  # the empty app has no control
-            count = LONG if long else 20
-            for turn in range(repeats):
-                test.number_input(key="iterations").set_value(count + 1 + turn)
-                start = time.perf_counter()
-                test.run()
-                changed.append(time.perf_counter() - start)
+            for app, test in tests.items():
+                timings[app]["warm"].append(timed(test))
+        for _ in range(repeats):
+            for app, test in tests.items():
+                st.cache_data.clear()
+                timings[app]["cold"].append(timed(test))
+        sizes = {
+            app: sum(len(chart.proto.spec) for chart in test.get("plotly_chart"))
+            for app, test in tests.items()
+        }
+        count = LONG if long else 20
+        for turn in range(repeats):
+            for app, test in tests.items():
+                if app != "empty":  # the empty app has no control
+                    test.number_input(key="iterations").set_value(count + 1 + turn)
+                    timings[app]["changed"].append(timed(test))
+        for test in tests.values():
             assert not test.exception, [error.value for error in test.exception]
-    return median_ms(warm), median_ms(cold), median_ms(changed) if changed else None, chart_bytes
+    return {
+        app: {
+            "warm": median_ms(taken["warm"]),
+            "cold": median_ms(taken["cold"]),
+            "changed": median_ms(taken["changed"]) if taken["changed"] else None,
+            "bytes": sizes[app],
+        }
+        for app, taken in timings.items()
+    }
 
 
 # -------------------------------------------------------------- the browser
@@ -398,21 +411,19 @@ def measure(quick: bool) -> dict[str, object]:
     machine = f"{platform.machine()}, {_cores()} cores, Python {platform.python_version()}"
     results: dict[str, object] = {"machine": machine}
     results["maths"] = maths(1 if quick else 15)  # first, while nothing else runs
+    short = server_reruns(repeats, long=False, compiled_once=True)
+    recompiled = server_reruns(repeats, long=False, compiled_once=False)
+    lengthy = server_reruns(repeats, long=True, compiled_once=True)
     for app in APPS:
-        warm, cold, changed, charts = server_rerun(app, repeats, long=False, compiled_once=True)
-        recompiled, _, _, _ = server_rerun(app, repeats, long=False, compiled_once=False)
-        long_warm, long_cold, _, long_charts = server_rerun(
-            app, repeats, long=True, compiled_once=True
-        )
         results[app] = {
-            "rerun_ms": warm,
-            "rerun_cold_ms": cold,
-            "rerun_changed_ms": changed,
-            "rerun_recompiled_ms": recompiled,
-            "chart_bytes": charts,
-            "long_rerun_ms": long_warm,
-            "long_rerun_cold_ms": long_cold,
-            "long_chart_bytes": long_charts,
+            "rerun_ms": short[app]["warm"],
+            "rerun_cold_ms": short[app]["cold"],
+            "rerun_changed_ms": short[app]["changed"],
+            "rerun_recompiled_ms": recompiled[app]["warm"],
+            "chart_bytes": short[app]["bytes"],
+            "long_rerun_ms": lengthy[app]["warm"],
+            "long_rerun_cold_ms": lengthy[app]["cold"],
+            "long_chart_bytes": lengthy[app]["bytes"],
         }
     results["curve_view_bytes"] = curve_view_bytes()
     results["chart_costs"] = chart_costs(5 if quick else 50)

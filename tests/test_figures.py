@@ -11,6 +11,7 @@ import pytest
 import tinynet
 from tinynet import figures
 from tinynet.analysis import stability
+from tinynet.explain import number_text
 from tinynet.sweep import alpha_grid, sweep
 
 ARTICLE = {"weight": 0.5, "data": 3.0, "target": 4.0, "iterations": 20}
@@ -230,7 +231,8 @@ def test_every_frame_moves_the_tangent_and_rings_the_same_iteration_on_both_hist
         assert error_ring.y[0] == run.errors[iteration - 1]
         assert prediction_ring.y[0] == run.predictions[iteration - 1]
         assert arrow.x[1] == (run.weights[iteration] if iteration < 20 else run.final_weight)
-        assert tangent.text[0] == f"iteration {iteration}: slope {tangent.text[0].split()[-1]}"
+        slope = (tangent.y[1] - tangent.y[0]) / (tangent.x[1] - tangent.x[0])
+        assert tangent.text == f"iteration {iteration}: slope {number_text(slope)}"
     slider = figure.layout.sliders[0]
     assert slider.steps[slider.active].label == str(at)
     shown = [figure.data[index] for index in rings]

@@ -25,6 +25,7 @@ from tinynet.training import Run
 
 MAX_POINTS = 2000  # per line: past this the eye cannot tell more points apart
 MAX_FRAMES = 200  # animation frames of the error curve
+CURVE_POINTS = 101  # of the parabola: a segment under 10 pixels wide on a 1,000-pixel chart
 # The Okabe–Ito palette, which colour-blind eyes tell apart. Its light orange and sky blue
 # are darkened to stand 3:1 against white, as WCAG asks of lines and markers.
 BLUE, VERMILLION, GREEN, PURPLE, ORANGE, SKY, GREY, BLACK = (
@@ -339,7 +340,7 @@ def _curve(run: Run, look: Look) -> _Curve:
     visited = np.append(run.weights, run.final_weight)
     ends = [visited.min(), visited.max()] + ([best] if best is not None else [])
     low, high = _padded(min(ends), max(ends), 0.08)
-    share = np.linspace(0, 1, 241)
+    share = np.linspace(0, 1, CURVE_POINTS)
     curve_x = low * (1 - share) + high * share  # never low + (high - low) * share: it overflows
     curve_y = squared_error(settings.data * curve_x, settings.target)
     curve_y = np.where(np.isfinite(curve_y), curve_y, np.nan)  # a gap where the error overflows
@@ -388,33 +389,49 @@ def _curve(run: Run, look: Look) -> _Curve:
     return _Curve(traces, [low, high], y_range, reach)
 
 
-def _moment(run: Run, index: int, reach: tuple[float, float, float]) -> list[dict]:
-    """Where the current point, its tangent and the arrow to the next weight stand at
-    one iteration: positions only, which ``_moving`` styles once for all frames.
+def _moments(run: Run, indices: list[int], reach: tuple[float, float, float]) -> list[list[dict]]:
+    """Where the current point, its tangent and the arrow to the next weight stand at each
+    of the iterations ``indices`` (counted from 0): positions only, which ``_moving``
+    styles once for all frames. Worked out for all of them at once, with numpy.
 
     The tangent has the true slope ``2 * data * (prediction - target)``, so it touches
     the curve; ``reach`` bounds its visible stretch (across, up) and the arrow's height.
     """
-    settings = run.settings
-    weight, error = float(run.weights[index]), float(run.errors[index])
-    rise = float(slope(settings.data, weight, settings.target))
+    settings, chosen = run.settings, np.asarray(indices)
+    weights, errors = run.weights[chosen], run.errors[chosen]
+    rises = slope(settings.data, weights, settings.target)
     across, up, top = reach
-    if math.isfinite(rise):  # a visible stretch of tangent, however steep
-        half = min(across, up / abs(rise)) if rise else across
-        tangent_x, tangent_y = (
-            [weight - half, weight + half],
-            [error - rise * half, error + rise * half],
+    with np.errstate(divide="ignore"):  # a flat tangent (rise 0) gets the whole stretch
+        halves = np.minimum(across, up / np.abs(rises))
+    following = np.append(run.weights, run.final_weight)[chosen + 1]
+    next_errors = np.minimum(squared_error(settings.data * following, settings.target), top)
+    moments = []
+    for index, weight, error, rise, half, after, next_error in zip(
+        indices,
+        weights.tolist(),
+        errors.tolist(),
+        rises.tolist(),
+        halves.tolist(),
+        following.tolist(),
+        next_errors.tolist(),
+        strict=True,
+    ):
+        if math.isfinite(rise):  # a visible stretch of tangent, however steep
+            tangent = {
+                "x": [weight - half, weight + half],
+                "y": [error - rise * half, error + rise * half],
+                "text": f"iteration {index + 1}: slope {number_text(rise)}",
+            }
+        else:  # steeper than a double can say: no line to draw
+            tangent = {"x": [None, None], "y": [None, None], "text": ""}
+        moments.append(
+            [
+                {"x": [weight], "y": [error], "customdata": [index + 1]},
+                tangent,
+                {"x": [weight, after], "y": [error, next_error]},
+            ]
         )
-    else:  # steeper than a double can say: no line to draw
-        tangent_x, tangent_y = [None, None], [None, None]
-    following = float(run.weights[index + 1]) if index + 1 < len(run.weights) else run.final_weight
-    next_error = min(float(squared_error(settings.data * following, settings.target)), top)
-    said = f"iteration {index + 1}: slope {number_text(rise)}" if math.isfinite(rise) else ""
-    return [
-        {"x": [weight], "y": [error], "customdata": [index + 1]},
-        {"x": tangent_x, "y": tangent_y, "text": [said, said]},
-        {"x": [weight, following], "y": [error, next_error]},
-    ]
+    return moments
 
 
 def _moving(look: Look) -> list[dict]:
@@ -480,7 +497,7 @@ def _animate(
     count: int,
     at: int,
     styles: list[dict],
-    moments: Callable[[int], list[dict]],
+    moments: Callable[[list[int]], list[list[dict]]],
     look: Look,
 ) -> dict:
     """``spec`` with its moving traces (``styles``, placed where ``moments`` says) at iteration
@@ -493,11 +510,14 @@ def _animate(
     active = min(max(at, 1), count) - 1
     first = len(spec["data"])
     moving = list(range(first, first + len(styles)))
-    names, frames = [], []
-    for index in np.union1d(thin(count, budget=MAX_FRAMES), [active]).tolist():
-        names.append(str(index + 1))
-        frames.append({"name": names[-1], "data": moments(index), "traces": moving})
-    now = moments(active)
+    shown = np.union1d(thin(count, budget=MAX_FRAMES), [active]).tolist()
+    names = [str(index + 1) for index in shown]
+    places = moments(shown)
+    frames = [
+        {"name": name, "data": data, "traces": moving}
+        for name, data in zip(names, places, strict=True)
+    ]
+    now = places[shown.index(active)]
     spec["data"] += [{**style, **place} for style, place in zip(styles, now, strict=True)]
     spec["frames"] = frames
     spec["layout"]["sliders"] = [_slider(names, names.index(str(active + 1)), look)]
@@ -525,7 +545,7 @@ def error_curve_figure(run: Run, at: int, look: Look = PLAIN) -> dict:
         len(run.weights),
         at,
         _moving(look),
-        lambda index: _moment(run, index, curve.reach),
+        lambda chosen: _moments(run, chosen, curve.reach),
         look,
     )
 
@@ -575,14 +595,16 @@ def lesson_figure(run: Run, at: int, look: Look = PLAIN, stacked: bool = False) 
     log = error_axis.get("type") == "log"
     floor = _floor(run.errors[run.errors > 0])
 
-    def moments(index: int) -> list[dict]:
-        error = float(run.errors[index])
-        if log and error == 0:
-            error = floor  # where the ▼ marks an exact 0
+    def moments(chosen: list[int]) -> list[list[dict]]:
+        errors = run.errors[chosen]
+        if log:
+            errors = np.where(errors == 0, floor, errors)  # where the ▼ marks an exact 0
+        rings = zip(chosen, errors.tolist(), run.predictions[chosen].tolist(), strict=True)
         return [
-            *_moment(run, index, curve.reach),
-            {"x": [index + 1], "y": [error]},
-            {"x": [index + 1], "y": [float(run.predictions[index])]},
+            [*moment, {"x": [index + 1], "y": [error]}, {"x": [index + 1], "y": [prediction]}]
+            for moment, (index, error, prediction) in zip(
+                _moments(run, chosen, curve.reach), rings, strict=True
+            )
         ]
 
     styles = [*_moving(look), _ring("x2", "y2", look), _ring("x3", "y3", look)]

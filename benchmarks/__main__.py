@@ -154,10 +154,16 @@ def _drawn(page: object, app: str, timeout: float = 120_000) -> None:
     wait_drawn(page, charts=app != "empty", timeout=timeout)
 
 
+LINES = (
+    "chart => [...chart.querySelectorAll('g.trace path.js-line')]"
+    ".map(line => line.getAttribute('d')).join('')"
+)
+
+
 def _line(page: object) -> str:
-    """Every line the first chart draws: a changed run changes at least one of them."""
-    lines = page.locator("[data-testid=stPlotlyChart]").first.locator("g.trace path.js-line")
-    return "".join(line.get_attribute("d") or "" for line in lines.all())
+    """Every line the first chart draws, read in one call: a changed run changes at least
+    one of them, and the polling must not load the browser it measures."""
+    return page.locator("[data-testid=stPlotlyChart]").first.evaluate(LINES)
 
 
 def _round_trips(page: object, turn: int) -> list[float]:

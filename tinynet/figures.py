@@ -321,13 +321,16 @@ def _flies_off(predictions: np.ndarray, target: float) -> bool:
 
 @dataclass(frozen=True)
 class _Curve:
-    """The error curve's panel: its still traces, its ranges, and how far the tangent and
-    the arrow may reach inside them (across, up, top)."""
+    """The error curve's panel: its still traces and ranges, and the room its moving parts
+    have inside them: how far the tangent may stretch either side of its point
+    (``half_width``) and rise or fall (``half_height``), and the ``top`` that caps the arrow."""
 
     traces: list[dict]
     x_range: list[float]
     y_range: list[float]
-    reach: tuple[float, float, float]
+    half_width: float
+    half_height: float
+    top: float
 
 
 def _curve(run: Run, look: Look) -> _Curve:
@@ -385,26 +388,26 @@ def _curve(run: Run, look: Look) -> _Curve:
                 "hovertemplate": "best weight %{x:.6g}<br>error 0<extra></extra>",
             }
         )
-    reach = ((high / 2 - low / 2) * 0.44, (y_range[1] / 2 - y_range[0] / 2) * 0.9, y_range[1])
-    return _Curve(traces, [low, high], y_range, reach)
+    half_width = (high / 2 - low / 2) * 0.44  # halved first: the width itself may overflow
+    half_height = (y_range[1] / 2 - y_range[0] / 2) * 0.9
+    return _Curve(traces, [low, high], y_range, half_width, half_height, y_range[1])
 
 
-def _moments(run: Run, indices: list[int], reach: tuple[float, float, float]) -> list[list[dict]]:
+def _moments(run: Run, indices: list[int], curve: _Curve) -> list[list[dict]]:
     """Where the current point, its tangent and the arrow to the next weight stand at each
     of the iterations ``indices`` (counted from 0): positions only, which ``_moving``
     styles once for all frames. Worked out for all of them at once, with numpy.
 
     The tangent has the true slope ``2 * data * (prediction - target)``, so it touches
-    the curve; ``reach`` bounds its visible stretch (across, up) and the arrow's height.
+    the curve; the ``curve``'s room bounds its visible stretch and the arrow's height.
     """
     settings, chosen = run.settings, np.asarray(indices)
     weights, errors = run.weights[chosen], run.errors[chosen]
     rises = slope(settings.data, weights, settings.target)
-    across, up, top = reach
     with np.errstate(divide="ignore"):  # a flat tangent (rise 0) gets the whole stretch
-        halves = np.minimum(across, up / np.abs(rises))
+        halves = np.minimum(curve.half_width, curve.half_height / np.abs(rises))
     following = np.append(run.weights, run.final_weight)[chosen + 1]
-    next_errors = np.minimum(squared_error(settings.data * following, settings.target), top)
+    next_errors = np.minimum(squared_error(settings.data * following, settings.target), curve.top)
     moments = []
     for index, weight, error, rise, half, after, next_error in zip(
         indices,
@@ -545,7 +548,7 @@ def error_curve_figure(run: Run, at: int, look: Look = PLAIN) -> dict:
         len(run.weights),
         at,
         _moving(look),
-        lambda chosen: _moments(run, chosen, curve.reach),
+        lambda chosen: _moments(run, chosen, curve),
         look,
     )
 
@@ -564,6 +567,9 @@ def lesson_figure(run: Run, at: int, look: Look = PLAIN, stacked: bool = False) 
     predictions, prediction_axis, more_notes = _prediction_panel(
         [run], ["prediction"], look, False, ("x3", "y3")
     )
+    for trace in errors + predictions:  # one run per panel, its iteration ringed: no markers
+        if trace["mode"] == "lines+markers":
+            trace["mode"] = "lines"
     for trace in errors:
         trace.update({"xaxis": "x2", "yaxis": "y2", "showlegend": False})
     for trace in predictions:
@@ -603,7 +609,7 @@ def lesson_figure(run: Run, at: int, look: Look = PLAIN, stacked: bool = False) 
         return [
             [*moment, {"x": [index + 1], "y": [error]}, {"x": [index + 1], "y": [prediction]}]
             for moment, (index, error, prediction) in zip(
-                _moments(run, chosen, curve.reach), rings, strict=True
+                _moments(run, chosen, curve), rings, strict=True
             )
         ]
 

@@ -51,7 +51,7 @@ def answer(revealed: dict[str, object]) -> None:
         close = abs(guess - actual) <= 1e-6 * max(1.0, abs(actual))
         st.markdown(
             f"**{'Spot on' if close else 'Not this time'}:** after one update the weight is "
-            f"{actual:.10g} (you said {number_text(guess, 10)})."
+            f"{number_text(actual, 10)} (you said {number_text(guess, 10)})."
         )
 
 

@@ -191,8 +191,8 @@ def test_the_sweep_shades_each_regime_and_marks_the_chosen_alpha():
     assert figure.layout.xaxis.type == "log"
 
 
-def _lesson(at: int = 1, **changes) -> tuple[tinynet.Run, go.Figure]:
-    run = tinynet.train("gradient_descent", **{**ARTICLE, **changes.pop("article", {})}, **changes)
+def _lesson(at: int = 1, alpha: float = 0.1) -> tuple[tinynet.Run, go.Figure]:
+    run = tinynet.train("gradient_descent", **ARTICLE, alpha=alpha)
     return run, checked(figures.lesson_figure(run, at))
 
 

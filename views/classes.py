@@ -146,7 +146,7 @@ def show_run(settings: tinynet.Settings, page: common.Page) -> None:
     """The lesson's charts of a revealed question's run, with the player to step them."""
     run = common.train(settings)
     if not len(run.errors):
-        st.info("The very first error overflowed, so there is no iteration to show.")
+        st.info(common.NO_ITERATION)
         return
     lesson.draw(settings, 1, page)
     st.html(common.PLAYER)

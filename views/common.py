@@ -14,6 +14,7 @@ import tinynet
 from tinynet.figures import PLAIN, PROJECTOR, Look
 from tinynet.sharing import FIELDS
 
+NO_ITERATION = "The very first error overflowed, so there is no iteration to show."
 CHART_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
 
 

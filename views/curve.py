@@ -26,7 +26,7 @@ def caption(settings: tinynet.Settings) -> str:
     return (
         "The grey parabola is the error for every possible weight; its lowest point, the star, "
         "is the answer, target ÷ data. Circles mark the weights the run visited, the big dot "
-        "the one it stands on. The red tangent touches the curve there with the true slope "
+        "the one it stands on. The red-orange tangent touches the curve there with the true slope "
         "2·data·(prediction − target); the dotted green arrow is the step to the next weight. "
         "Press ▶ or drag the slider under the chart to move through the iterations."
     )
@@ -37,7 +37,7 @@ def show(settings: tinynet.Settings, page: common.Page) -> None:
     run = common.train(settings)
     count = len(run.errors)
     if count == 0:
-        st.info("The very first error overflowed, so there is no iteration to show.")
+        st.info(common.NO_ITERATION)
         return
     st.session_state.at = min(st.session_state.at, count)
     at = st.session_state.at

@@ -25,7 +25,7 @@ def show(settings: tinynet.Settings, page: common.Page) -> None:
     per iteration; the slider under them moves all three."""
     run = common.train(settings)
     if not len(run.errors):
-        st.info("The very first error overflowed, so there is no iteration to show.")
+        st.info(common.NO_ITERATION)
         return
     at = min(st.session_state.at, len(run.errors))
     draw(settings, at, page)

@@ -537,7 +537,7 @@ def error_curve_figure(run: Run, at: int, look: Look = PLAIN) -> dict:
     """
     curve = _curve(run, look)
     layout = _layout("weight", "error", look)
-    layout["xaxis"].update({"range": curve.x_range, "autorange": False})
+    layout["xaxis"].update({"range": curve.x_range, "autorange": False, "nticks": 6})
     layout["yaxis"].update({"range": curve.y_range, "autorange": False})
     layout["height"] = look.height
     spec = _figure(list(curve.traces), layout)
@@ -576,18 +576,22 @@ def lesson_figure(run: Run, at: int, look: Look = PLAIN, stacked: bool = False) 
         trace.update({"xaxis": "x3", "yaxis": "y3"})
         trace["showlegend"] = trace["name"].startswith("target")
     layout = _layout("weight", "error", look)
-    layout["xaxis"].update({"range": curve.x_range, "autorange": False})
+    layout["xaxis"].update({"range": curve.x_range, "autorange": False, "nticks": 6})
     layout["yaxis"].update({"range": curve.y_range, "autorange": False})
     layout["xaxis2"] = _axis("", look, matches="x3", showticklabels=False)
     layout["xaxis3"] = _axis("iteration", look)
     layout["yaxis2"], layout["yaxis3"] = error_axis, prediction_axis
+    positive = run.errors[run.errors > 0]
+    if error_axis.get("type") == "log" and positive.size:  # a short panel: three labels fit
+        decades = math.log10(positive.max()) - math.log10(_floor(positive))
+        layout["yaxis2"]["dtick"] = max(1, math.ceil(decades / 2))
     layout["annotations"] = notes + more_notes
     if stacked:  # a phone: one chart under the other, each the full width
         domains = {"x": [0, 1], "y": [0.5, 1], "y2": [0.2, 0.38], "y3": [0, 0.16]}
         layout["height"] = 900
         layout["legend"].update({"entrywidth": 0.5, "entrywidthmode": "fraction"})
     else:
-        domains = {"x": [0, 0.5], "y": [0, 1], "y2": [0.58, 1], "y3": [0, 0.42]}
+        domains = {"x": [0, 0.48], "y": [0, 1], "y2": [0.58, 0.96], "y3": [0, 0.42]}
         layout["height"] = look.height
     for axis in ("xaxis", "yaxis"):
         layout[axis]["domain"] = domains[axis[0]]
@@ -626,7 +630,7 @@ def _slider(names: list[str], active: int, look: Look) -> dict:
     jump = {"mode": "immediate", **_still(0)}  # one dict for every step: they all jump alike
     return {
         "active": active,
-        "currentvalue": {"prefix": "iteration ", "font": _font(look), "xanchor": "right"},
+        "currentvalue": {"prefix": "iteration ", "font": _font(look), "xanchor": "center"},
         "font": _font(look),
         "pad": {"t": 30 + look.font},
         "x": 0,

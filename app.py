@@ -2,7 +2,7 @@
 
 The page reads top to bottom: the link is read into the controls' state, the run is
 trained once, the header says what it did, the chosen view draws it, and the sidebar
-holds the controls. Each view lives in its own module of ``views``.
+holds the controls. Each view lives in its own module of ``dashboard.views``.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ import string
 import streamlit as st
 
 import tinynet
-from tinynet.explain import number_text
-from tinynet.sharing import FIELDS, VIEWS, parse_query, settings_from, to_query
-from views import SHOW, common, controls, projector, quiz, student
+from dashboard.link import FIELDS, VIEWS, parse_query, settings_from, to_query
+from dashboard.views import SHOW, common, controls, quiz, student, teacher
+from tinynet.number_words import number_text
 
 MAX_PROBLEMS = 12  # parts of a bad link named in its notice: one per setting, and one more
 BOXES = {  # the verdict's box, by what the run does and whether it got there
@@ -27,13 +27,6 @@ BOXES = {  # the verdict's box, by what the run does and whether it got there
     ("diverges", True): st.error,
     ("diverges", False): st.error,
 }
-PRESENTER_STYLE = """<style>
-html { font-size: 22px; }
-:root { --tinynet-clicker: 1; }  /* a clicker's Page Up and Page Down step the iterations */
-[data-testid=stMainBlockContainer] { padding-left: 3.5rem; padding-right: 1.5rem; }
-h1 { font-size: 1.5rem !important; }
-[data-testid=stButtonGroup] button { font-size: 0.72rem; padding: 0 0.45rem; }
-</style>"""  # Streamlit sizes text in rem: a larger root enlarges all of it
 
 
 def read_link() -> None:
@@ -96,9 +89,8 @@ st.set_page_config(
     initial_sidebar_state="collapsed" if st.session_state.presenter else "auto",
 )
 st.html(common.STYLE)
-if st.session_state.presenter:
-    st.html(PRESENTER_STYLE)
-with st.container(key="page_script"):  # the page's own buttons and keys; it takes no room
+# The page's own buttons and keys; it takes no room. Its key tells the stylesheet which look.
+with st.container(key="page_script_presenter" if st.session_state.presenter else "page_script"):
     st.html(common.PAGE, unsafe_allow_javascript=True)
 if student.requested():  # a phone in class mode: the class's question alone, no sidebar
     student.show()
@@ -112,7 +104,7 @@ page = common.Page(presenter=st.session_state.presenter, phone=common.is_phone()
 # While a quiz question is open, or a class runs until its reveal, nothing may tell how a
 # run ends: no verdict, no forecast, and no chart of a run outside the question's own view.
 quizzing = st.session_state.view == "Quiz" and quiz.keeps_answer()
-keeps_answer = quizzing or projector.keeps_answer()
+keeps_answer = quizzing or teacher.keeps_answer()
 
 st.title("How a one-weight network learns")
 if not page.presenter:  # on a projector the teacher says it

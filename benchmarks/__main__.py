@@ -15,7 +15,6 @@ import logging
 import os
 import platform
 import statistics
-import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -25,22 +24,12 @@ from urllib.parse import urlencode
 
 import numpy as np
 
+import tinynet
+from benchmarks import class_sessions, class_store
+from dashboard.harness import IDLE, ROOT, chromium, streamlit_server, wait_drawn, wait_until
+from tinynet.sweep import alpha_grid, sweep
+
 HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
-
-from support import (  # noqa: E402
-    CHROMIUM,
-    CHROMIUM_FLAGS,
-    IDLE,
-    streamlit_server,
-    wait_drawn,
-    wait_until,
-)
-
-import tinynet  # noqa: E402
-from benchmarks import class_sessions, class_store  # noqa: E402
-from tinynet.sweep import alpha_grid, sweep  # noqa: E402
 
 APPS = {"tinynet": ROOT / "app.py", "naive": HERE / "naive_app.py", "empty": HERE / "empty_app.py"}
 LONG = 10_000  # iterations of the "long run" figures
@@ -119,14 +108,12 @@ def browser_figures(repeats: int) -> dict[str, dict[str, float | None]]:
     change's round trip; for tinynet also scrubbing the iterations (time, and messages sent
     to the server). The apps take turns, so that the machine's ups and downs hit them alike.
     """
-    from playwright.sync_api import sync_playwright
-
     results = {app: {"load": None, "round_trip": None, "scrub": None} for app in APPS}
     loads: dict[str, list[float]] = {app: [] for app in APPS}
     trips: dict[str, list[float]] = {app: [] for app in APPS if app != "empty"}
-    with contextlib.ExitStack() as stack, sync_playwright() as playwright:
+    with contextlib.ExitStack() as stack:
         servers = {app: stack.enter_context(streamlit_server(script=APPS[app])) for app in APPS}
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        browser = stack.enter_context(chromium())
         for turn in range(repeats + 1):  # the first turn warms the servers, and is not counted
             for app, server in servers.items():
                 context = browser.new_context(viewport={"width": 1280, "height": 720})
@@ -210,10 +197,7 @@ def _scrub(browser: object, url: str, repeats: int) -> tuple[float, int]:
 
 def server_memory(app: str, sessions: int) -> float:
     """Growth of the server's resident memory per extra open session, in MiB."""
-    from playwright.sync_api import sync_playwright
-
-    with streamlit_server(script=APPS[app]) as server, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+    with streamlit_server(script=APPS[app]) as server, chromium() as browser:
         context = browser.new_context(viewport={"width": 1280, "height": 720})
         first = context.new_page()
         first.goto(server.url)
@@ -254,7 +238,6 @@ def classroom(app: str, students: int) -> dict[str, float]:
     the front until its charts are drawn. Also the time until every session has drawn.
     The empty app, under the same load, shows what the framework alone costs.
     """
-    from playwright.sync_api import sync_playwright
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
     def finished(payload: bytes | str) -> bool:
@@ -263,14 +246,14 @@ def classroom(app: str, students: int) -> dict[str, float]:
         return message.WhichOneof("type") == "script_finished"
 
     own_cores = os.sched_getaffinity(0)
-    with streamlit_server(script=APPS[app]) as server, sync_playwright() as playwright:
+    with streamlit_server(script=APPS[app]) as server, contextlib.ExitStack() as stack:
         cores = sorted(own_cores)
         if len(cores) > 1:
             for thread in Path(f"/proc/{server.pid}/task").iterdir():
                 os.sched_setaffinity(int(thread.name), {cores[0]})
             os.sched_setaffinity(0, set(cores[1:]))  # this process, and the browser it starts
         try:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+            browser = stack.enter_context(chromium())
         finally:
             os.sched_setaffinity(0, own_cores)
         context = browser.new_context(viewport={"width": 1280, "height": 720})
@@ -352,10 +335,10 @@ def chart_costs(repeats: int) -> dict[str, float]:
     import plotly.graph_objects as go
     import plotly.io
 
-    from tinynet import figures
+    from dashboard import charts
 
     run = tinynet.train("gradient_descent", weight=0.5, data=3.0, target=4.0, iterations=20)
-    spec = figures.lesson_figure(run, 1)
+    spec = charts.lesson_figure(run, 1)
 
     def timed(work: Callable[[], object]) -> float:
         work()
@@ -368,7 +351,7 @@ def chart_costs(repeats: int) -> dict[str, float]:
 
     figure = go.Figure(spec)
     return {
-        "spec_ms": timed(lambda: figures.lesson_figure(run, 1)),
+        "spec_ms": timed(lambda: charts.lesson_figure(run, 1)),
         "validated_ms": timed(lambda: go.Figure(spec)),
         "copied_ms": timed(figure.to_dict),
         "json_ms": timed(lambda: plotly.io.to_json(spec, validate=False, engine="json")),
@@ -553,7 +536,9 @@ def main() -> None:
     table = report(results)
     print(table)
     if arguments.output:
-        arguments.output.write_text(json.dumps({**results, "report": table}, indent=2) + "\n")
+        rows = [[label, key] for label, key, _unit, _target in ROWS]
+        saved = {**results, "report": table, "apps": list(APPS), "rows": rows}
+        arguments.output.write_text(json.dumps(saved, indent=2) + "\n")
 
 
 if __name__ == "__main__":

@@ -23,7 +23,6 @@ import os
 import random
 import re
 import statistics
-import sys
 import tempfile
 import time
 from collections import Counter
@@ -35,13 +34,11 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from websockets.asyncio.client import ClientConnection, connect
 
+from benchmarks.class_store import LIBPQ, percentile
+from dashboard.harness import streamlit_server
+from tinynet.explain import ANSWERS
+
 HERE = Path(__file__).resolve().parent
-sys.path[:0] = [str(HERE.parent), str(HERE.parent / "tests")]
-
-from support import streamlit_server  # noqa: E402
-
-from benchmarks.class_store import LIBPQ, percentile  # noqa: E402
-from tinynet.explain import ANSWERS  # noqa: E402
 
 CODE = re.compile(r"[23456789A-HJKMNP-Z]{6}")  # a join code, as the projector shows it
 COUNT = re.compile(r"(\d+) of (\d+)")  # the projector's "Votes in" while voting is open

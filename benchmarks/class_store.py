@@ -17,7 +17,7 @@ import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
-from tinynet.classroom import ClassStore
+from dashboard.class_store import ClassStore
 
 LIBPQ = ("PGHOST", "PGPORT", "PGUSER", "PGDATABASE", "PGSERVICE")  # as pg_virtualenv sets
 CHOICES = ("converges", "zig-zags in", "bounces for ever", "diverges")

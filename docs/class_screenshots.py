@@ -14,14 +14,12 @@ import sys
 import tempfile
 from pathlib import Path
 
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page
 
 HERE = Path(__file__).resolve().parent
-sys.path[:0] = [str(HERE.parent), str(HERE.parent / "tests")]
-from class_support import PHONE  # noqa: E402
-from support import CHROMIUM, CHROMIUM_FLAGS, streamlit_server, wait_drawn  # noqa: E402
-
-from tinynet.classroom import ClassStore  # noqa: E402
+sys.path.insert(0, str(HERE.parent))  # run as a script: the project's own packages
+from dashboard.class_store import ClassStore  # noqa: E402
+from dashboard.harness import PHONE, chromium, streamlit_server, wait_drawn  # noqa: E402
 
 CLASS = 24  # students, the phone among them
 ROUNDS = (  # how the rest of the class votes, round by round: a class that talked it over
@@ -49,10 +47,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{folder}/classes.db"
         os.environ["TINYNET_DATABASE_URL"] = url  # the server inherits it
-        with streamlit_server() as server, sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        with streamlit_server() as server, chromium() as browser:
             shoot(browser, server.url, ClassStore.connect(url))
-            browser.close()
 
 
 def shoot(browser: object, address: str, store: ClassStore) -> None:
@@ -63,9 +59,7 @@ def shoot(browser: object, address: str, store: ClassStore) -> None:
     projector.wait_for_selector(".st-key-class_code")
     code = projector.locator(".st-key-class_code").inner_text().strip()
     keys = [store.join(code) for _ in range(CLASS - 1)]
-    phone = browser.new_page(
-        viewport={"width": 390, "height": 844}, user_agent=PHONE, is_mobile=True, has_touch=True
-    )
+    phone = browser.new_page(**PHONE)
     phone.goto(f"{address}/?join={code}")
     phone.get_by_text("question will appear here").wait_for()
     projector.get_by_text(str(CLASS), exact=True).wait_for(timeout=30_000)

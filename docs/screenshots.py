@@ -7,18 +7,11 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import parse_qs
 
-from playwright.sync_api import Page, sync_playwright
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from support import CHROMIUM, CHROMIUM_FLAGS, IDLE, streamlit_server, wait_drawn
+from playwright.sync_api import Page
 
 HERE = Path(__file__).resolve().parent
-PHONE = {  # what a phone's browser says of itself: the app stacks the lesson's charts for it
-    "user_agent": "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like "
-    "Gecko) Chrome/131.0.0.0 Mobile Safari/537.36",
-    "is_mobile": True,
-    "has_touch": True,
-}
+sys.path.insert(0, str(HERE.parent))  # run as a script: the project's own packages
+from dashboard.harness import IDLE, PHONE, chromium, streamlit_server, wait_drawn  # noqa: E402
 
 
 def to_chart(page: Page) -> None:
@@ -61,11 +54,11 @@ SHOTS: list[tuple[str, str, tuple[int, int], Callable[[Page], None] | None]] = [
 
 
 def main() -> None:
-    with streamlit_server() as server, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+    with streamlit_server() as server, chromium() as browser:
         for name, query, (width, height), action in SHOTS:
-            options = PHONE if width < 500 else {}
-            page = browser.new_page(viewport={"width": width, "height": height}, **options)
+            options = {**PHONE} if width < 500 else {}
+            options["viewport"] = {"width": width, "height": height}
+            page = browser.new_page(**options)
             page.goto(server.url + "/" + query)
             # Not "are there charts on the page": Plotly's chart elements appear only once
             # its script has loaded, seconds after the app's script has finished.
@@ -78,7 +71,6 @@ def main() -> None:
             page.screenshot(path=HERE / name)
             page.close()
             print("wrote", HERE / name)
-        browser.close()
 
 
 if __name__ == "__main__":

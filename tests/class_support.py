@@ -9,16 +9,12 @@ from collections.abc import Iterator
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
-from support import ROOT
 
-from tinynet.classroom import ClassStore
+from dashboard.class_store import ClassStore
+from dashboard.harness import ROOT
+from dashboard.views import classes, student
 from tinynet.explain import ANSWERS
-from views import classes, student
 
-PHONE = (
-    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
-    "Chrome/131.0.0.0 Mobile Safari/537.36"
-)
 SITE = "http://tinynet.test:8501"  # the address AppTest's pages say they were opened at
 
 
@@ -39,7 +35,7 @@ def database(tmp_path, monkeypatch) -> Iterator[None]:
 @pytest.fixture
 def cookies(monkeypatch) -> Iterator[None]:
     COOKIES.clear()
-    monkeypatch.setattr(classes, "kept", COOKIES.get)
+    monkeypatch.setattr(classes, "remembered_key", COOKIES.get)
     yield
     COOKIES.clear()
 

@@ -1,4 +1,5 @@
-"""Shared fixtures: the JavaScript reference, a real app server, and a real browser."""
+"""Shared fixtures: the article's logs and its JavaScript, a real app server, a real browser,
+and the rules for tests that need a tool from outside Python or take minutes."""
 
 from __future__ import annotations
 
@@ -6,17 +7,18 @@ import json
 import os
 import shutil
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from support import CHROMIUM, CHROMIUM_FLAGS, ROOT, streamlit_server
+
+from dashboard.harness import CHROMIUM, ROOT, chromium, streamlit_server
 
 REFERENCE = ROOT / "tests" / "reference"
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
-def missing(what: str, how: str) -> None:
+def _missing(what: str, how: str) -> None:
     """Skip for a missing tool on a developer's machine; in CI, fail instead."""
     message = f"{what} is not installed: {how}"
     if IN_CI:
@@ -24,12 +26,27 @@ def missing(what: str, how: str) -> None:
     pytest.skip(message)
 
 
-def only_in_ci(what: str) -> None:
-    """Skip a long test on a developer's machine unless asked for; CI always runs it."""
-    if not IN_CI and not os.environ.get("TINYNET_SLOW"):
-        pytest.skip(f"{what}: runs in CI, or here with TINYNET_SLOW=1")
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "slow(why): minutes long; runs in CI, or here with TINYNET_SLOW=1"
+    )
 
 
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A test marked ``slow`` runs in CI, or on a developer's machine when asked for."""
+    slow = item.get_closest_marker("slow")
+    if slow and not IN_CI and not os.environ.get("TINYNET_SLOW"):
+        why = slow.args[0] if slow.args else "a long test"
+        pytest.skip(f"{why}: runs in CI, or here with TINYNET_SLOW=1")
+
+
+@pytest.fixture(scope="session")
+def missing() -> Callable[[str, str], None]:
+    """``missing(what, how)``: skip for a tool this machine lacks; in CI, fail."""
+    return _missing
+
+
+@pytest.fixture(scope="session")
 def article_logs() -> dict[str, list[str]]:
     """The console output printed in the article, by experiment."""
     logs: dict[str, list[str]] = {}
@@ -48,7 +65,7 @@ def javascript() -> object:
     """Runs the article's programs in Node.js: ``javascript(list_of_settings)``."""
     node = shutil.which("node")
     if node is None:
-        missing("Node.js", "apt-get install -y nodejs")
+        _missing("Node.js", "apt-get install -y nodejs")
 
     def run(settings: list[dict]) -> list[dict]:
         done = subprocess.run(
@@ -73,12 +90,10 @@ def app_url() -> Iterator[str]:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     if not Path(CHROMIUM).exists():
-        missing("Chromium", "apt-get update && apt-get install -y chromium")
+        _missing("Chromium", "apt-get update && apt-get install -y chromium")
     try:
-        from playwright.sync_api import sync_playwright
+        import playwright  # noqa: F401
     except ImportError:
-        missing("Playwright", "pip install -r requirements-dev.txt")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield chromium
-        chromium.close()
+        _missing("Playwright", "pip install -r requirements-dev.txt")
+    with chromium() as launched:
+        yield launched

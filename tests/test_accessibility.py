@@ -7,16 +7,14 @@ from collections.abc import Iterator
 from urllib.parse import urlencode
 
 import pytest
-from support import no_axe_violations, settled, wait_drawn, wait_until
+
+from dashboard.harness import PHONE_AGENT, settled, wait_drawn, wait_until
+from support import no_axe_violations
 
 pytestmark = pytest.mark.browser
 
 DESK = {"width": 1280, "height": 720}
 PHONE = {"width": 390, "height": 844}
-PHONE_AGENT = (
-    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
-    "Chrome/131.0.0.0 Mobile Safari/537.36"
-)
 NO_CHARTS = {"Iteration log", "Quiz", "Code", "Teach"}
 
 

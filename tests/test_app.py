@@ -8,13 +8,13 @@ import numpy as np
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
-from support import charts, link, notices, numbers, open_app, page_text, show, unescaped
 
 import tinynet
+from dashboard.link import FIELDS, VIEWS, python_code
+from dashboard.views import SHOW
+from support import charts, link, notices, numbers, open_app, page_text, show, unescaped
 from tinynet.explain import tex
 from tinynet.presets import PRESETS
-from tinynet.sharing import FIELDS, VIEWS, python_code
-from views import SHOW
 
 ARTICLE = {"weight": 0.5, "data": 3.0, "target": 4.0, "iterations": 20}
 # The article's console output of its third experiment (gradient descent, alpha 0.1).
@@ -90,7 +90,7 @@ def test_it_opens_on_the_lesson_of_the_articles_gradient_descent_with_alpha():
 @pytest.mark.parametrize("view", VIEWS)
 def test_every_view_runs_from_its_own_module(view):
     app = open_app({"view": view})
-    assert SHOW[view].__module__.startswith("views.")
+    assert SHOW[view].__module__.startswith("dashboard.views.")
     drawn = {
         "Lesson": {"lesson"},
         "Learning": {"learning"},
@@ -376,13 +376,26 @@ def test_the_quiz_reveals_the_answer_and_loads_the_experiment(preset, guess, rig
     assert lesson_predictions(show(app, "Lesson"))[0] == 1.5
 
 
+def sent_blocks(app: AppTest) -> str:
+    """The ids of every block the page sent: a keyed container's id ends with its key."""
+    ids, waiting = [], [app._tree]
+    while waiting:
+        node = waiting.pop()
+        waiting += getattr(node, "children", {}).values()
+        ids.append(getattr(getattr(node, "proto", None), "id", ""))
+    return " ".join(str(one) for one in ids)
+
+
 def test_presenter_mode_enlarges_type_and_charts():
     app = open_app({"presenter": "true", "view": "Error curve"})
     assert charts(app)["curve"]["layout"]["font"]["size"] == 20
-    assert any("font-size: 22px" in element.proto.body for element in app.get("html"))
+    # The one stylesheet enlarges the page's type under the presenter's marker.
+    style = "html:has(.st-key-page_script_presenter) { font-size: 22px;"
+    assert any(style in element.proto.body for element in app.get("html"))
+    assert "page_script_presenter" in sent_blocks(app)
     plain = open_app({"view": "Error curve"})
     assert charts(plain)["curve"]["layout"]["font"]["size"] == 14
-    assert not any("22px" in element.proto.body for element in plain.get("html"))
+    assert "page_script_presenter" not in sent_blocks(plain)
 
 
 def test_a_teacher_can_hide_controls_and_the_link_keeps_their_values():

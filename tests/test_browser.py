@@ -6,17 +6,14 @@ from collections.abc import Iterator
 from urllib.parse import parse_qs, urlencode, urlparse
 
 import pytest
-from support import IDLE, wait_drawn, wait_until
+
+from dashboard.harness import IDLE, PHONE_AGENT, wait_drawn, wait_until
 
 pytestmark = pytest.mark.browser
 
 PROJECTOR = {"width": 1280, "height": 720}
 OLD_PROJECTOR = {"width": 1024, "height": 768}
 PHONE = {"width": 390, "height": 844}
-PHONE_AGENT = (  # a phone names itself "Mobile": the app then stacks the lesson's charts
-    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
-    "Chrome/131.0.0.0 Mobile Safari/537.36"
-)
 
 
 class Visit:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 
 import pytest
+
+import tinynet
 from class_support import (
     COOKIES,
     SITE,
@@ -24,10 +26,8 @@ from class_support import (
     verdict_shown,
     vote,
 )
-
-import tinynet
+from dashboard.views import classes
 from tinynet.presets import PRESETS
-from views import classes
 
 PRESET = {preset.key: preset for preset in PRESETS}
 pytestmark = pytest.mark.usefixtures("database", "cookies")

@@ -4,12 +4,12 @@ the join link to the reveal, over the app's own server and a class database of i
 from __future__ import annotations
 
 import pytest
-from class_support import PHONE
-from support import no_axe_violations, streamlit_server, wait_drawn
 
 import tinynet
+from dashboard.harness import PHONE, streamlit_server, wait_drawn
+from dashboard.views import classes
+from support import no_axe_violations
 from tinynet.presets import PRESETS
-from views import classes
 
 pytestmark = pytest.mark.browser
 TIMEOUT = 60_000  # milliseconds: a phone sees the class move on at its next check
@@ -87,9 +87,7 @@ def test_a_class_votes_twice_and_each_phone_sees_its_result(browser, server):
 
     phones = []
     for _ in range(3):
-        context = browser.new_context(
-            viewport={"width": 390, "height": 844}, user_agent=PHONE, is_mobile=True, has_touch=True
-        )
+        context = browser.new_context(**PHONE)
         phone = context.new_page()
         phone.goto(link)
         phone.get_by_text("question will appear here").wait_for(timeout=TIMEOUT)
@@ -163,9 +161,7 @@ def test_a_class_votes_twice_and_each_phone_sees_its_result(browser, server):
 
 
 def test_a_phone_without_a_good_code_gets_an_accessible_code_field(browser, server):
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844}, user_agent=PHONE, is_mobile=True, has_touch=True
-    )
+    context = browser.new_context(**PHONE)
     phone = context.new_page()
     phone.goto(f"{server}/?join=%3Cscript%3E")
     phone.get_by_label("Class code").wait_for(timeout=TIMEOUT)

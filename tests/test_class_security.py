@@ -8,6 +8,8 @@ import ast
 
 import pytest
 import streamlit as st
+from streamlit.runtime.secrets import secrets_singleton
+
 from class_support import (
     COOKIES,
     ask,
@@ -26,16 +28,14 @@ from class_support import (
     verdict_shown,
     vote,
 )
-from streamlit.runtime.secrets import secrets_singleton
-from support import ROOT
-
-from tinynet import classroom
-from tinynet.classroom import NotTeacherError, StoreUnavailableError
-from views import classes
+from dashboard import class_store
+from dashboard.class_store import NotTeacherError, StoreUnavailableError
+from dashboard.harness import ROOT
+from dashboard.views import classes
 
 pytestmark = pytest.mark.usefixtures("database", "cookies")
 MESSAGES = {  # what a phone may say about a code it cannot use
-    classroom.UNKNOWN,
+    class_store.UNKNOWN,
     "A class code is 6 letters and digits, like K7XQ2M.",
     "This class is over.",
 }
@@ -52,7 +52,7 @@ HOSTILE = [
     "**PQR789**",
     "PQR789",  # well formed, and no class has it
 ]
-MINE = ["views/classes.py", "views/projector.py", "views/student.py", "views/teach.py"]
+MINE = [f"dashboard/views/{name}.py" for name in ("classes", "teacher", "student", "teach")]
 
 
 def refused(app, hostile: str) -> None:
@@ -86,7 +86,7 @@ def test_an_ended_class_code_gets_one_plain_message():
     press(projector, "class_end_class")
     press(projector, "class_yes_end_the_class")
     (error,) = phone(code).error
-    assert error.value == classroom.UNKNOWN
+    assert error.value == class_store.UNKNOWN
 
 
 def test_the_teacher_key_never_reaches_the_page_or_the_link():
@@ -100,7 +100,7 @@ def test_the_teacher_key_never_reaches_the_page_or_the_link():
 
     def hidden() -> None:
         for app in (ran(projector), ran(mine)):
-            page = sent(app, leave_out=f"keep_{classes.TEACHER}") + str(app.query_params)
+            page = sent(app, leave_out=f"remember_{classes.TEACHER}") + str(app.query_params)
             assert not [part for part in parts if part in page]
         assert key in sent(projector)  # the test can see it where it is: in the cookie's data
 
@@ -136,7 +136,7 @@ def test_a_student_with_the_code_cannot_take_over_the_class(kind):
     assert intruder.session_state["class_running"] is None
     assert buttons(intruder) == ["Start a class"]
     for step in ("close_voting", "vote_again", "reveal", "next_question", "end"):
-        with pytest.raises(classroom.ClassError):
+        with pytest.raises(class_store.ClassError):
             getattr(store(), step)(code, held)
     assert store().state(code).phase == "voting"
 
@@ -218,12 +218,12 @@ def test_a_database_fault_shows_a_message_and_the_rest_keeps_working(url, tmp_pa
     monkeypatch.setenv("TINYNET_DATABASE_URL", url.format(tmp=tmp_path))
     projector = teacher()
     press(projector, "class_start")
-    assert [box.value for box in projector.warning] == [classroom.UNAVAILABLE]
+    assert [box.value for box in projector.warning] == [class_store.UNAVAILABLE]
     assert verdict_shown(projector)
     projector.session_state["view"] = "Lesson"
     assert ran(projector).get("plotly_chart")
     mine = phone("K7XQ2M")
-    assert [box.value for box in mine.error] == [classroom.UNAVAILABLE]
+    assert [box.value for box in mine.error] == [class_store.UNAVAILABLE]
 
 
 def test_a_fault_during_a_question_keeps_its_answer_hidden(monkeypatch):
@@ -231,12 +231,12 @@ def test_a_fault_during_a_question_keeps_its_answer_hidden(monkeypatch):
     start(projector)
     ask(projector, classes.SETUP)
 
-    def down() -> classroom.ClassStore:
-        raise StoreUnavailableError(classroom.UNAVAILABLE)
+    def down() -> class_store.ClassStore:
+        raise StoreUnavailableError(class_store.UNAVAILABLE)
 
     monkeypatch.setattr(classes, "store", down)
     ran(projector)
-    assert [box.value for box in projector.error] == [classroom.UNAVAILABLE]
+    assert [box.value for box in projector.error] == [class_store.UNAVAILABLE]
     assert not verdict_shown(projector)
 
 
@@ -249,6 +249,6 @@ def test_a_secrets_connection_holds_the_classes(tmp_path, monkeypatch):
     projector = teacher()
     code = start(projector)
     st.cache_resource.clear()
-    assert classroom.ClassStore.connect(url).state(code).phase == "waiting"
-    with pytest.raises(classroom.UnknownClassError):
-        classroom.ClassStore.connect(database_url()).state(code)
+    assert class_store.ClassStore.connect(url).state(code).phase == "waiting"
+    with pytest.raises(class_store.UnknownClassError):
+        class_store.ClassStore.connect(database_url()).state(code)

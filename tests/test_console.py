@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from tinynet import js_number, log_line
-from tinynet.explain import number_text, numbers_apart
+from tinynet.number_words import number_text, numbers_apart
 
 
 @pytest.mark.parametrize(

@@ -9,24 +9,24 @@ import plotly.graph_objects as go
 import pytest
 
 import tinynet
-from tinynet import figures
+from dashboard import charts
 from tinynet.analysis import stability
-from tinynet.explain import number_text
+from tinynet.number_words import number_text
 from tinynet.sweep import alpha_grid, sweep
 
 ARTICLE = {"weight": 0.5, "data": 3.0, "target": 4.0, "iterations": 20}
 
 
 def checked_learning_figure(*args, **kwargs) -> go.Figure:
-    return checked(figures.learning_figure(*args, **kwargs))
+    return checked(charts.learning_figure(*args, **kwargs))
 
 
 def checked_error_curve_figure(*args, **kwargs) -> go.Figure:
-    return checked(figures.error_curve_figure(*args, **kwargs))
+    return checked(charts.error_curve_figure(*args, **kwargs))
 
 
 def checked_sweep_figure(*args, **kwargs) -> go.Figure:
-    return checked(figures.sweep_figure(*args, **kwargs))
+    return checked(charts.sweep_figure(*args, **kwargs))
 
 
 def checked(spec: dict) -> go.Figure:
@@ -41,20 +41,20 @@ def _trace(figure, name_start):
 
 def test_the_package_imports_neither_streamlit_nor_plotly():
     check = (
-        "import sys, tinynet, tinynet.analysis, tinynet.ending, tinynet.verdicts, tinynet.sweep,"
-        " tinynet.sharing, tinynet.explain,"
-        " tinynet.figures, tinynet.describe, tinynet.classroom;"
+        "import sys, tinynet, tinynet.analysis, tinynet.long_run, tinynet.verdicts, tinynet.sweep,"
+        " dashboard.link, tinynet.explain,"
+        " dashboard.charts, tinynet.describe, dashboard.class_store;"
         "assert 'plotly' not in sys.modules and 'streamlit' not in sys.modules"
     )
     subprocess.run([sys.executable, "-c", check], check=True)
 
 
 def test_thinning_keeps_every_point_that_fits_and_the_extremes_of_the_rest():
-    assert np.array_equal(figures.thin(50), np.arange(50))
+    assert np.array_equal(charts.thin(50), np.arange(50))
     values = np.sin(np.arange(100_000) / 300.0)
     values[31_337] = 9.0
-    keep = figures.thin(len(values), values)
-    assert len(keep) <= figures.MAX_POINTS + 1
+    keep = charts.thin(len(values), values)
+    assert len(keep) <= charts.MAX_POINTS + 1
     assert {0, 99_999, 31_337, int(values.argmin())} <= set(keep.tolist())
 
 
@@ -111,7 +111,7 @@ def test_long_runs_are_thinned_for_the_eye_only():
     figure = checked_learning_figure([run], ["run"])
     for axis in ("y", "y2"):
         line = _half(figure, "run", axis)
-        assert len(line.x) <= figures.MAX_POINTS + 1
+        assert len(line.x) <= charts.MAX_POINTS + 1
         assert line.x[0] == 1 and line.x[-1] == 10_000
 
 
@@ -160,7 +160,7 @@ def test_long_runs_get_a_bounded_number_of_frames_including_the_chosen_one():
     run = tinynet.train("up_and_down", **{**ARTICLE, "iterations": 5000})
     figure = checked_error_curve_figure(run, 4321)
     names = [frame.name for frame in figure.frames]
-    assert len(names) <= figures.MAX_FRAMES + 2 and "4321" in names and "5000" in names
+    assert len(names) <= charts.MAX_FRAMES + 2 and "4321" in names and "5000" in names
 
 
 def test_the_curve_shows_the_visited_weights_and_the_best_one():
@@ -193,7 +193,7 @@ def test_the_sweep_shades_each_regime_and_marks_the_chosen_alpha():
 
 def _lesson(at: int = 1, alpha: float = 0.1) -> tuple[tinynet.Run, go.Figure]:
     run = tinynet.train("gradient_descent", **ARTICLE, alpha=alpha)
-    return run, checked(figures.lesson_figure(run, at))
+    return run, checked(charts.lesson_figure(run, at))
 
 
 def _on(figure: go.Figure, x_axis: str, y_axis: str) -> list:
@@ -202,10 +202,10 @@ def _on(figure: go.Figure, x_axis: str, y_axis: str) -> list:
 
 def test_the_lesson_puts_the_curve_beside_the_histories_and_stacks_them_on_a_phone():
     run = tinynet.train("gradient_descent", **ARTICLE, alpha=0.1)
-    wide = checked(figures.lesson_figure(run, 1))
+    wide = checked(charts.lesson_figure(run, 1))
     assert wide.layout.xaxis.domain[1] < wide.layout.xaxis2.domain[0]  # side by side
     assert wide.layout.yaxis2.domain[0] > wide.layout.yaxis3.domain[1]  # error above prediction
-    phone = checked(figures.lesson_figure(run, 1, stacked=True))
+    phone = checked(charts.lesson_figure(run, 1, stacked=True))
     assert phone.layout.xaxis.domain == phone.layout.xaxis2.domain == (0, 1)
     assert phone.layout.yaxis.domain[0] > phone.layout.yaxis2.domain[1]  # the curve on top
     for figure in (wide, phone):
@@ -241,7 +241,7 @@ def test_every_frame_moves_the_tangent_and_rings_the_same_iteration_on_both_hist
 
 def test_frames_carry_positions_only_and_the_styles_once():
     _, figure = _lesson()
-    spec = figures.lesson_figure(tinynet.train("gradient_descent", **ARTICLE, alpha=0.1), 1)
+    spec = charts.lesson_figure(tinynet.train("gradient_descent", **ARTICLE, alpha=0.1), 1)
     for frame in spec["frames"]:
         for moving in frame["data"]:
             assert set(moving) <= {"x", "y", "customdata", "text"}
@@ -257,13 +257,13 @@ def test_an_exact_zero_is_ringed_where_the_log_axis_marks_it():
 
 def test_a_run_with_no_iterations_draws_its_lesson_without_frames():
     run = tinynet.train("up_and_down", weight=1e200, data=1e200, target=0.0, iterations=3)
-    figure = checked(figures.lesson_figure(run, 1))
+    figure = checked(charts.lesson_figure(run, 1))
     assert not figure.frames and _trace(figure, "error(weight)")
 
 
 def test_data_zero_draws_a_flat_curve_with_no_best_weight():
     run = tinynet.train("gradient_descent", **{**ARTICLE, "data": 0.0}, alpha=0.1)
-    figure = checked(figures.lesson_figure(run, 1))
+    figure = checked(charts.lesson_figure(run, 1))
     curve = _trace(figure, "error(weight)")
     assert np.all(np.asarray(curve.y) == 16.0)
     assert not [trace for trace in figure.data if trace.name.startswith("best")]
@@ -286,20 +286,20 @@ def _sizes(spec: object, key: str) -> list[float]:
     return found
 
 
-def _every_figure(look: figures.Look) -> list[dict]:
+def _every_figure(look: charts.Look) -> list[dict]:
     runs = [tinynet.train("gradient_descent", **ARTICLE, alpha=alpha) for alpha in (0.1, 0.05)]
     result = sweep(alpha_grid(3.0, 0.1), weight=0.5, data=3.0, target=4.0, iterations=20)
     return [
-        figures.lesson_figure(runs[0], 3, look),
-        figures.lesson_figure(runs[0], 3, look, stacked=True),
-        figures.learning_figure(runs, ["this run", "pinned"], look),
-        figures.error_curve_figure(runs[0], 3, look),
-        figures.sweep_figure(result, 0.1, stability(3.0, 0.1), look),
+        charts.lesson_figure(runs[0], 3, look),
+        charts.lesson_figure(runs[0], 3, look, stacked=True),
+        charts.learning_figure(runs, ["this run", "pinned"], look),
+        charts.error_curve_figure(runs[0], 3, look),
+        charts.sweep_figure(result, 0.1, stability(3.0, 0.1), look),
     ]
 
 
 def test_the_projector_look_has_big_type_thick_lines_and_big_markers():
-    for spec in _every_figure(figures.PROJECTOR):
+    for spec in _every_figure(charts.PRESENTER):
         traces = spec["data"] + [moving for frame in spec["frames"] for moving in frame["data"]]
         assert min(_sizes(spec["layout"], "size")) >= 18  # tick, legend, axis and note text
         assert min(_sizes(traces, "width")) >= 3  # every line, and every marker's outline
@@ -320,7 +320,7 @@ def _contrast(colour: str, background: str = "#FFFFFF") -> float:
 
 
 def test_every_line_and_marker_stands_three_to_one_against_white_and_text_four_and_a_half():
-    for spec in _every_figure(figures.PLAIN):
+    for spec in _every_figure(charts.PLAIN):
         for trace in spec["data"]:
             for part in ("line", "marker"):
                 colour = trace.get(part, {}).get("color")

@@ -9,15 +9,17 @@ import venv
 from pathlib import Path
 
 import pytest
-from conftest import only_in_ci
-from support import ROOT, streamlit_server, wait_drawn
 
-pytestmark = pytest.mark.browser
+from dashboard.harness import ROOT, streamlit_server, wait_drawn
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow("installs every requirement into a new environment"),
+]
 
 
 @pytest.fixture(scope="module")
 def fresh_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    only_in_ci("installs every requirement into a new environment")
     home = tmp_path_factory.mktemp("fresh")
     venv.create(home, with_pip=True)
     python = home / "bin" / "python"

@@ -6,9 +6,9 @@ import itertools
 import re
 
 import pytest
-from support import charts, link, notices, open_app, page_text, show, unescaped
 
-from tinynet.sharing import FIELDS, VIEWS
+from dashboard.link import FIELDS, VIEWS
+from support import charts, link, notices, open_app, page_text, show, unescaped
 
 HOSTILE = [
     "nan",

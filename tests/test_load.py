@@ -6,9 +6,9 @@ import urllib.request
 from urllib.parse import urlencode
 
 import pytest
-from support import wait_drawn
 
 import tinynet
+from dashboard.harness import wait_drawn
 
 pytestmark = pytest.mark.browser
 

@@ -15,12 +15,13 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import tinynet
-from tinynet import figures
+from dashboard import charts
+from dashboard.link import python_code
 from tinynet.analysis import OUTCOMES, stability
-from tinynet.ending import up_and_down_limit
-from tinynet.explain import forecast, number_text, numbers_apart, worked_step
+from tinynet.explain import forecast, worked_step
+from tinynet.long_run import up_and_down_limit
+from tinynet.number_words import number_text, numbers_apart
 from tinynet.presets import label
-from tinynet.sharing import python_code
 from tinynet.sweep import alpha_grid, sweep
 from tinynet.verdicts import verdict
 
@@ -230,9 +231,9 @@ def test_every_view_of_any_run_works(settings_, at):
     assert judgement.outcome == ahead.outcome and judgement.outcome in OUTCOMES
     for text in (judgement.headline, judgement.reason, ahead.badge, ahead.sentence):
         assert not re.search(r"\b(nan|inf)\b", text), text
-    _finite_json(figures.learning_figure([run], ["run"]))
-    _finite_json(figures.learning_figure([run, run], ["run", "again"], clip=True))
-    _finite_json(figures.error_curve_figure(run, at))
+    _finite_json(charts.learning_figure([run], ["run"]))
+    _finite_json(charts.learning_figure([run, run], ["run", "again"], clip=True))
+    _finite_json(charts.error_curve_figure(run, at))
     if len(run.weights):
         latex = worked_step(run, min(at, len(run.weights)))
         assert not re.search(r"(?<![\\a-z])(nan|inf)\b", latex), latex
@@ -243,7 +244,7 @@ def test_every_view_of_any_run_works(settings_, at):
     grid = alpha_grid(data, alpha, exact, count=20)
     fixed = {key: settings_[key] for key in ("weight", "data", "target", "iterations")}
     result = sweep(grid, **fixed, exact_derivative=exact)
-    _finite_json(figures.sweep_figure(result, alpha, stability(data, alpha, exact)))
+    _finite_json(charts.sweep_figure(result, alpha, stability(data, alpha, exact)))
 
 
 @given(value=anything, digits=st.integers(1, 17))
@@ -279,7 +280,7 @@ def test_numbers_apart_tell_different_values_apart(values, digits):
 @example(_case("up_and_down", 9.9792015476736e291, 0.0, 0.0, 1, 1.9958403095347196e292, 0.0))
 @example(_case("gradient_descent", 0.5, 1e-160, 1e300, 1, 0.05, 1.0))
 def test_the_fate_of_any_run_is_an_outcome(settings_):
-    ending = tinynet.fate(tinynet.Settings(**settings_))
-    assert ending.outcome in OUTCOMES
-    assert ending.at is None or ending.at >= 1
-    assert all(map(math.isfinite, ending.ending))
+    future = tinynet.fate(tinynet.Settings(**settings_))
+    assert future.outcome in OUTCOMES
+    assert future.at is None or future.at >= 1
+    assert all(map(math.isfinite, future.cycle))

@@ -7,10 +7,10 @@ import sys
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from support import ROOT
 
 import tinynet
-from tinynet.sharing import (
+from dashboard.harness import ROOT
+from dashboard.link import (
     CONTROLS,
     FIELDS,
     VIEWS,

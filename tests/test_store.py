@@ -12,11 +12,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import sqlalchemy as sa
-from conftest import missing
-from support import free_port
 
-from tinynet import classroom
-from tinynet.classroom import (
+from dashboard import class_store
+from dashboard.class_store import (
     ClassError,
     ClassStore,
     InputError,
@@ -26,6 +24,7 @@ from tinynet.classroom import (
     StoreUnavailableError,
     UnknownClassError,
 )
+from dashboard.harness import free_port
 
 SCHEMA = "tinynet_test"  # each PostgreSQL test gets it afresh; nothing else is touched
 LIBPQ = ("PGHOST", "PGPORT", "PGUSER", "PGDATABASE", "PGSERVICE")  # as pg_virtualenv sets
@@ -64,7 +63,7 @@ class Clock:
 
 
 @pytest.fixture(scope="session")
-def postgres() -> str:
+def postgres(missing) -> str:
     """A PostgreSQL server's URL: TINYNET_TEST_POSTGRES_URL, or libpq's PG* variables
     (which pg_virtualenv sets). None found: skip here, fail in CI."""
     how = (
@@ -133,7 +132,7 @@ def rows(store: ClassStore) -> dict[str, int]:
         count = sa.select(sa.func.count()).select_from
         return {
             table.name: connection.scalar(count(table))
-            for table in classroom.metadata.sorted_tables
+            for table in class_store.metadata.sorted_tables
         }
 
 
@@ -168,8 +167,8 @@ def test_a_class_runs_from_start_to_end(store, asked):
         "zig-zags in",
         NEXT_WEIGHT,
     )
-    assert store.my_vote(code, ada) == classroom.Vote("zig-zags in", 0.44, 2)
-    assert store.my_vote(code, cy) == classroom.Vote("diverges", -2.0, 1)  # their last vote
+    assert store.my_vote(code, ada) == class_store.Vote("zig-zags in", 0.44, 2)
+    assert store.my_vote(code, cy) == class_store.Vote("diverges", -2.0, 1)  # their last vote
 
     store.next_question(code, teacher)
     state = store.state(code)
@@ -200,7 +199,7 @@ def test_join_codes_are_typeable_and_keys_are_stored_only_hashed(store):
     pupil = store.join(f"  {code.lower()} ")  # as typed on a phone
     with store.engine.connect() as connection:
         stored = repr(
-            [connection.execute(sa.select(t)).all() for t in classroom.metadata.sorted_tables]
+            [connection.execute(sa.select(t)).all() for t in class_store.metadata.sorted_tables]
         )
     assert code in stored and teacher not in stored and pupil not in stored
 
@@ -325,7 +324,7 @@ def test_idle_classes_end_and_are_deleted(store, asked):
     code, teacher, (ada, *_) = asked
     store.vote(code, ada, "converges")
     kept, kept_teacher = store.start()
-    store.clock.now += classroom.MAX_IDLE - 60
+    store.clock.now += class_store.MAX_IDLE - 60
     store.join(kept)  # activity keeps a class open
     store.clock.now += 61
     with pytest.raises(UnknownClassError):  # ended at once, before anything deletes it
@@ -333,14 +332,14 @@ def test_idle_classes_end_and_are_deleted(store, asked):
     assert store.resume(teacher) is None
     assert store.expire() == 1
     assert rows(store) == {"tinynet_classes": 1, "tinynet_students": 1, "tinynet_votes": 0}
-    store.clock.now += classroom.MAX_IDLE + 1
+    store.clock.now += class_store.MAX_IDLE + 1
     store.start()  # start expires the idle classes itself
     assert rows(store) == {"tinynet_classes": 1, "tinynet_students": 0, "tinynet_votes": 0}
     assert store.resume(kept_teacher) is None
 
 
 def test_open_classes_are_bounded(store, monkeypatch):
-    monkeypatch.setattr(classroom, "MAX_CLASSES", 5)  # the same check as at 100, sooner
+    monkeypatch.setattr(class_store, "MAX_CLASSES", 5)  # the same check as at 100, sooner
     started = [store.start() for _ in range(5)]
     with pytest.raises(LimitError, match="Too many classes"):
         store.start()
@@ -350,12 +349,12 @@ def test_open_classes_are_bounded(store, monkeypatch):
 
 def test_a_class_of_200_fits_and_students_are_bounded(store):
     code, _ = store.start()
-    assert classroom.MAX_STUDENTS >= 200
-    for _ in range(classroom.MAX_STUDENTS):
+    assert class_store.MAX_STUDENTS >= 200
+    for _ in range(class_store.MAX_STUDENTS):
         store.join(code)
     with pytest.raises(LimitError, match="full"):
         store.join(code)
-    assert store.state(code).students == classroom.MAX_STUDENTS
+    assert store.state(code).students == class_store.MAX_STUDENTS
 
 
 def test_questions_and_rounds_are_bounded(store, asked, monkeypatch):
@@ -365,7 +364,7 @@ def test_questions_and_rounds_are_bounded(store, asked, monkeypatch):
     store.close_voting(code, teacher)
     with pytest.raises(LimitError, match="2 rounds"):
         store.vote_again(code, teacher)
-    monkeypatch.setattr(classroom, "MAX_QUESTIONS", 3)
+    monkeypatch.setattr(class_store, "MAX_QUESTIONS", 3)
     for _ in range(2):
         store.next_question(code, teacher)
         store.ask(code, teacher, QUESTION, CHOICES, "converges", None)
@@ -488,13 +487,13 @@ def test_a_database_that_cannot_be_written_is_unavailable(store, stores, asked, 
 
 def test_the_default_database_is_an_sqlite_file_made_where_missing(tmp_path, monkeypatch):
     monkeypatch.delenv("TINYNET_DATABASE_URL", raising=False)
-    assert classroom.default_url().startswith("sqlite:///") and classroom.default_url().endswith(
-        ".db"
-    )
+    assert class_store.default_url().startswith(
+        "sqlite:///"
+    ) and class_store.default_url().endswith(".db")
     url = f"sqlite:///{tmp_path}/new/folder/classes.db"
     monkeypatch.setenv("TINYNET_DATABASE_URL", url)
-    assert classroom.default_url() == url
-    store = ClassStore.connect(classroom.default_url())
+    assert class_store.default_url() == url
+    store = ClassStore.connect(class_store.default_url())
     code, _ = store.start()
     assert store.state(code).phase == "waiting" and (tmp_path / "new/folder/classes.db").exists()
     store.engine.dispose()

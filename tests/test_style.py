@@ -3,7 +3,7 @@
 import subprocess
 import sys
 
-from support import ROOT
+from dashboard.harness import ROOT
 
 
 def test_ruff_finds_nothing_to_complain_about():

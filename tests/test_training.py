@@ -7,7 +7,6 @@ import math
 
 import numpy as np
 import pytest
-from conftest import article_logs
 
 import tinynet
 from tinynet import js_number
@@ -15,19 +14,19 @@ from tinynet import js_number
 ARTICLE = {"weight": 0.5, "data": 3, "target": 4, "iterations": 20}
 
 
-def test_up_and_down_prints_the_articles_log():
+def test_up_and_down_prints_the_articles_log(article_logs):
     run = tinynet.train("up_and_down", **ARTICLE, step=0.05)
-    assert run.log_lines() == article_logs()["up_and_down"]
+    assert run.log_lines() == article_logs["up_and_down"]
 
 
-def test_gradient_descent_without_alpha_prints_the_articles_log():
+def test_gradient_descent_without_alpha_prints_the_articles_log(article_logs):
     run = tinynet.train("gradient_descent", **ARTICLE, alpha=1)
-    assert run.log_lines() == article_logs()["without_alpha"]
+    assert run.log_lines() == article_logs["without_alpha"]
 
 
-def test_gradient_descent_with_alpha_prints_the_articles_log():
+def test_gradient_descent_with_alpha_prints_the_articles_log(article_logs):
     run = tinynet.train("gradient_descent", **ARTICLE, alpha=0.1)
-    assert run.log_lines() == article_logs()["with_alpha"]
+    assert run.log_lines() == article_logs["with_alpha"]
     assert run.errors[16] == 0 and run.errors[15] > 0  # exactly 0 from iteration 17
     assert run.final_weight == 4 / 3
 
@@ -106,7 +105,7 @@ def test_bad_settings_raise_a_value_error_naming_the_setting_and_range(changes, 
         tinynet.train(settings.pop("method"), **settings)
 
 
-def test_numpy_numbers_are_accepted():
+def test_numpy_numbers_are_accepted(article_logs):
     run = tinynet.train(
         "gradient_descent",
         weight=np.float64(0.5),
@@ -114,7 +113,7 @@ def test_numpy_numbers_are_accepted():
         target=4,
         iterations=np.int32(20),
     )
-    assert run.log_lines() == article_logs()["with_alpha"]
+    assert run.log_lines() == article_logs["with_alpha"]
 
 
 def test_a_run_cannot_be_changed():
@@ -205,9 +204,9 @@ def test_every_logged_number_is_bit_for_bit_the_javascript_one(javascript):
     assert 50 < diverged < len(settings) - 50  # both kinds of run were compared
 
 
-def test_train_takes_settings_or_keywords_alike():
+def test_train_takes_settings_or_keywords_alike(article_logs):
     settings = tinynet.Settings("gradient_descent", **ARTICLE, alpha=0.1)
-    assert tinynet.train(settings).log_lines() == article_logs()["with_alpha"]
+    assert tinynet.train(settings).log_lines() == article_logs["with_alpha"]
     assert tinynet.train(settings).settings is settings
     with pytest.raises(TypeError, match="no other arguments"):
         tinynet.train(settings, weight=0.5)

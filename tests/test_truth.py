@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 
 import tinynet
 from tinynet.analysis import OUTCOMES, TOLERANCE
-from tinynet.ending import fate
 from tinynet.explain import forecast, worked_step
+from tinynet.long_run import fate
 from tinynet.verdicts import verdict
 
 HORIZON = 20_000  # iterations the run is played on for, far beyond what the analysis plays
@@ -86,9 +86,9 @@ def check_fate(chosen: tinynet.Settings, truth: Truth) -> tinynet.Fate:
             assert claimed.at == truth.at, (claimed, truth)
         elif claimed.at is not None:
             assert _near(claimed.at, truth.at), (claimed, truth)
-        if claimed.exact and claimed.ending and truth.cycle:
-            assert sorted(claimed.ending) == sorted(truth.cycle), (claimed, truth)
-            assert claimed.ending_from == truth.cycle_from, (claimed, truth)
+        if claimed.exact and claimed.cycle and truth.cycle:
+            assert sorted(claimed.cycle) == sorted(truth.cycle), (claimed, truth)
+            assert claimed.cycle_from == truth.cycle_from, (claimed, truth)
         return claimed
     # Not over by the horizon: nothing claimed may have happened by then.
     if claimed.at is not None:

@@ -11,8 +11,8 @@ from collections.abc import Sequence
 import numpy as np
 
 from tinynet.analysis import Stability
-from tinynet.explain import number_text
 from tinynet.network import best_weight, slope
+from tinynet.number_words import number_text
 from tinynet.sweep import Sweep
 from tinynet.training import Run
 

@@ -7,13 +7,11 @@ import math
 from dataclasses import dataclass
 
 from tinynet.analysis import OUTCOMES, TOLERANCE, stability
-from tinynet.console import number_text, numbers_apart
-from tinynet.ending import Fate, fate
+from tinynet.long_run import Fate, fate
 from tinynet.network import best_weight, gradient, predict, squared_error
+from tinynet.number_words import number_text, numbers_apart
 from tinynet.training import Run, Settings
 from tinynet.verdicts import count_text, factor_words, texts_apart, up_or_down
-
-__all__ = ["ANSWERS", "Forecast", "forecast", "method_text", "number_text", "numbers_apart"]
 
 ANSWERS = dict(
     zip(
@@ -69,19 +67,19 @@ class Forecast:
 
 def forecast(settings: Settings) -> Forecast:
     """What the run will do, from the settings, checked by playing the run on."""
-    ending = fate(settings)
+    future = fate(settings)
     if settings.method == "up_and_down":
-        return _walk_forecast(settings, ending)
-    return _descent_forecast(settings, ending)
+        return _walk_forecast(settings, future)
+    return _descent_forecast(settings, future)
 
 
-def _descent_forecast(settings: Settings, ending: Fate) -> Forecast:
+def _descent_forecast(settings: Settings, future: Fate) -> Forecast:
     analysis = stability(settings.data, settings.alpha, settings.exact_derivative)
-    outcome = ending.outcome
+    outcome = future.outcome
     start = squared_error(predict(settings.data, settings.weight), settings.target)
-    if outcome == "converges" and ending.at == 1:
+    if outcome == "converges" and future.at == 1:
         badge = "stays on the answer"
-    elif outcome == "converges" and ending.at == 2:
+    elif outcome == "converges" and future.at == 2:
         badge = "lands in one step"
     elif outcome == "converges":
         badge = "zig-zags in" if analysis.factor < 0 else "converges"
@@ -98,7 +96,7 @@ def _descent_forecast(settings: Settings, ending: Fate) -> Forecast:
             f" On paper, any alpha below about {most} converges, and an alpha of about {once} "
             "lands in one step."
         )
-    if outcome == "converges" and ending.at == 1:
+    if outcome == "converges" and future.at == 1:
         if start == 0:
             sentence += " Here the weight starts on the answer, where the gradient is 0: it stays."
         else:
@@ -106,13 +104,13 @@ def _descent_forecast(settings: Settings, ending: Fate) -> Forecast:
                 f" Here the weight starts with an error of at most {number_text(TOLERANCE)}, "
                 "which counts as the answer, and stays that close."
             )
-    elif outcome == "converges" and ending.at == 2 and analysis.shrink != 1:
+    elif outcome == "converges" and future.at == 2 and analysis.shrink != 1:
         sentence += (
             f" Here the weight starts just outside the error of {number_text(TOLERANCE)} that "
             "counts as the answer, and one step brings it in."
         )
     elif outcome == "stalls":
-        sentence += " " + _lost_sentence(settings, ending)
+        sentence += " " + _lost_sentence(settings, future)
     elif outcome == "diverges" and analysis.outcome != "diverges":
         sentence += " Here, though, the numbers grow too large for a 64-bit float."
     elif outcome == "bounces" and analysis.outcome != "bounces":
@@ -120,25 +118,25 @@ def _descent_forecast(settings: Settings, ending: Fate) -> Forecast:
     return Forecast(outcome, badge, sentence)
 
 
-def _lost_sentence(settings: Settings, ending: Fate) -> str:
+def _lost_sentence(settings: Settings, future: Fate) -> str:
     """Why a gradient-descent run stops short of the answer."""
     best = best_weight(settings.data, settings.target)
     where = "the best weight" if best is None else f"the best weight {number_text(best)}"
-    if ending.exact and ending.at == 1:
+    if future.exact and future.at == 1:
         weight = numbers_apart(settings.weight, best if best is not None else math.nan)[0]
         return (
             f"Here, though, each update from weight {weight} is at most half the gap between "
             "neighbouring 64-bit floats, so rounding cancels it: the weight never moves."
         )
-    when = "" if ending.at is None else f" from iteration {count_text(ending.at, ending.exact)}"
+    when = "" if future.at is None else f" from iteration {count_text(future.at, future.exact)}"
     return (
         f"Here, though, its updates get so small that rounding cancels them{when}, "
         f"and it stops short of {where}."
     )
 
 
-def _walk_forecast(settings: Settings, ending: Fate) -> Forecast:
-    outcome = ending.outcome
+def _walk_forecast(settings: Settings, future: Fate) -> Forecast:
+    outcome = future.outcome
     badge = {
         "bounces": "hops around the answer",
         "converges": "closes in on the answer",
@@ -151,28 +149,26 @@ def _walk_forecast(settings: Settings, ending: Fate) -> Forecast:
             "and a tie steps down."
         )
         return Forecast(outcome, badge, sentence)
-    best, texts = texts_apart(settings, *ending.ending)
+    best, texts = texts_apart(settings, *future.cycle)
     pair = " and ".join(texts)
     if outcome == "diverges":
         when = (
             "at some point"
-            if ending.at is None
-            else f"at iteration {count_text(ending.at, ending.exact)}"
+            if future.at is None
+            else f"at iteration {count_text(future.at, future.exact)}"
         )
         return Forecast(outcome, badge, f"Its numbers overflow a 64-bit float {when}.")
-    if not ending.exact:
+    if not future.exact:
         if outcome == "bounces":
             sentence = (
                 f"It walks towards the best weight {best} by {number_text(settings.step)} per "
-                f"iteration, and needs {count_text(ending.at, False)} iterations to get there."
+                f"iteration, and needs {count_text(future.at, False)} iterations to get there."
             )
         else:
             sentence = "Its walk is too long and too tangled by rounding to follow to its end."
         return Forecast(outcome, badge, sentence)
-    since = f"from iteration {count_text(ending.ending_from)}"
-    errors = [
-        squared_error(predict(settings.data, each), settings.target) for each in ending.ending
-    ]
+    since = f"from iteration {count_text(future.cycle_from)}"
+    errors = [squared_error(predict(settings.data, each), settings.target) for each in future.cycle]
     if outcome == "bounces" and min(errors) == 0:
         sentence = (
             f"Ends hopping between {pair} {since}: it lands exactly on the answer (error 0) "
@@ -186,10 +182,10 @@ def _walk_forecast(settings: Settings, ending: Fate) -> Forecast:
     elif outcome == "converges":
         sentence = (
             f"Ends hopping between {pair} {since}, across the best weight {best}; every error "
-            f"is at most {number_text(TOLERANCE)} from iteration {count_text(ending.at)}, which "
+            f"is at most {number_text(TOLERANCE)} from iteration {count_text(future.at)}, which "
             "counts as reaching the answer."
         )
-    elif len(ending.ending) > 1:
+    elif len(future.cycle) > 1:
         sentence = (
             f"Ends hopping between {pair} {since}, short of the best weight {best}: rounding "
             "hides how the step changes the error."
@@ -197,7 +193,7 @@ def _walk_forecast(settings: Settings, ending: Fate) -> Forecast:
     else:
         sentence = (
             f"Its step is lost to rounding at {pair} {since}: weight "
-            f"{up_or_down(settings, ending.ending[0])} step is the same 64-bit float there, short "
+            f"{up_or_down(settings, future.cycle[0])} step is the same 64-bit float there, short "
             f"of the best weight {best}."
         )
     return Forecast(outcome, badge, sentence)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tinynet.console import number_text
+from tinynet.number_words import number_text
 from tinynet.training import Settings
 
 

@@ -11,8 +11,8 @@ from typing import Any, overload
 
 import numpy as np
 
-from tinynet.console import log_line
 from tinynet.network import gradient, predict, squared_error
+from tinynet.number_words import log_line
 
 METHODS = ("up_and_down", "gradient_descent")
 MAX_ITERATIONS = 1_000_000

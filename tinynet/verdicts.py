@@ -8,9 +8,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from tinynet.analysis import HUGE, TOLERANCE, Stability, stability
-from tinynet.console import number_text, numbers_apart
-from tinynet.ending import Fate, fate
+from tinynet.long_run import Fate, fate
 from tinynet.network import best_weight, predict, squared_error
+from tinynet.number_words import number_text, numbers_apart
 from tinynet.training import Run, Settings, up_and_down_update
 
 # Verdicts --------------------------------------------------------------------------------
@@ -29,10 +29,10 @@ class Verdict:
 
 def verdict(run: Run) -> Verdict:
     """What the run does, decided by the run itself played on, and why, in words."""
-    ending = fate(run.settings)
+    future = fate(run.settings)
     if run.settings.method == "up_and_down":
-        return _walk_verdict(run, ending)
-    return _descent_verdict(run, ending)
+        return _walk_verdict(run, future)
+    return _descent_verdict(run, future)
 
 
 def count_text(count: int, exact: bool = True) -> str:
@@ -76,24 +76,24 @@ def texts_apart(settings: Settings, *weights: float) -> tuple[str, list[str]]:
     return best_text, texts
 
 
-def _more(ending: Fate, done: int) -> str:
+def _more(future: Fate, done: int) -> str:
     """How many iterations after the ``done`` ones it takes to get there."""
-    if ending.at is None:
+    if future.at is None:
         return "no one can tell how many more iterations"
-    return f"{count_text(ending.at - done, ending.exact)} more iterations"
+    return f"{count_text(future.at - done, future.exact)} more iterations"
 
 
-def _settled(run: Run, ending: Fate) -> bool:
+def _settled(run: Run, future: Fate) -> bool:
     """Whether the run already got where it ends up, read from the run where it can be."""
     done = len(run.weights)
     error = squared_error(predict(run.settings.data, run.final_weight), run.settings.target)
-    if ending.outcome == "diverges":
+    if future.outcome == "diverges":
         return run.diverged
-    if ending.outcome == "converges":
-        return error <= TOLERANCE and not (ending.exact and ending.at > done + 1)
-    if ending.outcome == "stalls" and done and run.final_weight == run.weights[-1]:
+    if future.outcome == "converges":
+        return error <= TOLERANCE and not (future.exact and future.at > done + 1)
+    if future.outcome == "stalls" and done and run.final_weight == run.weights[-1]:
         return True
-    return ending.exact and ending.at is not None and ending.at <= done + 1
+    return future.exact and future.at is not None and future.at <= done + 1
 
 
 def _arrived(run: Run) -> int:
@@ -109,13 +109,13 @@ def _stopped(run: Run) -> int:
     return int(moved[-1]) + 2 if moved.size else 1
 
 
-def _descent_verdict(run: Run, ending: Fate) -> Verdict:
+def _descent_verdict(run: Run, future: Fate) -> Verdict:
     settings, done = run.settings, len(run.weights)
     analysis = stability(settings.data, settings.alpha, settings.exact_derivative)
-    settled = _settled(run, ending)
+    settled = _settled(run, future)
     words = factor_words(analysis)
     step = words[0].upper() + words[1:]
-    outcome = ending.outcome
+    outcome = future.outcome
     if outcome == "diverges" and settled:
         if analysis.shrink > 2 and done > 1:
             why = f"{step}, so the error grew until it no longer fit in a 64-bit float."
@@ -133,11 +133,11 @@ def _descent_verdict(run: Run, ending: Fate) -> Verdict:
         else:
             how = f"{step}, so the error grows beyond measure at each iteration"
         return Verdict(
-            outcome, False, "Diverging", f"{how}; {_more(ending, done)} would overflow it."
+            outcome, False, "Diverging", f"{how}; {_more(future, done)} would overflow it."
         )
     if outcome == "bounces":
-        if len(ending.ending) > 1 and ending.exact:
-            best, hops = texts_apart(settings, *ending.ending)
+        if len(future.cycle) > 1 and future.exact:
+            best, hops = texts_apart(settings, *future.cycle)
             where = f"it hops between {' and '.join(hops)} for ever, across the best weight {best}"
         else:
             where = "it keeps hopping across the best weight, about as far each time"
@@ -147,15 +147,15 @@ def _descent_verdict(run: Run, ending: Fate) -> Verdict:
             why = f"Rounding keeps its error above {number_text(TOLERANCE)}: {where}."
         return Verdict(outcome, settled, "Bouncing around the answer", why)
     if outcome == "converges":
-        return _descent_converges(run, ending, settled, step)
-    return _descent_stalls(run, ending, settled, words)
+        return _descent_converges(run, future, settled, step)
+    return _descent_stalls(run, future, settled, words)
 
 
-def _descent_converges(run: Run, ending: Fate, settled: bool, step: str) -> Verdict:
+def _descent_converges(run: Run, future: Fate, settled: bool, step: str) -> Verdict:
     settings, done = run.settings, len(run.weights)
     tolerance = number_text(TOLERANCE)
     if not settled:
-        why = f"{step}; {_more(ending, done)} would bring the error to {tolerance} or below."
+        why = f"{step}; {_more(future, done)} would bring the error to {tolerance} or below."
         return Verdict("converges", False, "Converging", why)
     arrived = _arrived(run)
     if arrived == 1:
@@ -190,7 +190,7 @@ _LOST = (
 )
 
 
-def _descent_stalls(run: Run, ending: Fate, settled: bool, words: str) -> Verdict:
+def _descent_stalls(run: Run, future: Fate, settled: bool, words: str) -> Verdict:
     settings, done = run.settings, len(run.weights)
     if settings.alpha == 0:
         return Verdict(
@@ -199,10 +199,10 @@ def _descent_stalls(run: Run, ending: Fate, settled: bool, words: str) -> Verdic
     if settings.data == 0:
         why = "With data 0 the gradient is 0 whatever the weight, so no update moves it."
         return Verdict("stalls", True, "Stalled", why)
-    if settled and len(ending.ending) > 1:
-        best, hops = texts_apart(settings, *ending.ending)
+    if settled and len(future.cycle) > 1:
+        best, hops = texts_apart(settings, *future.cycle)
         why = (
-            f"From iteration {ending.at:,} it hops between {' and '.join(hops)} without getting "
+            f"From iteration {future.at:,} it hops between {' and '.join(hops)} without getting "
             f"nearer the best weight {best}: rounding cancels the rest of each update."
         )
         return Verdict("stalls", True, "Stalled", why)
@@ -214,20 +214,20 @@ def _descent_stalls(run: Run, ending: Fate, settled: bool, words: str) -> Verdic
         )
         return Verdict("stalls", True, "Stalled", why)
     near = ""
-    if ending.ending:
-        best, (weight,) = texts_apart(settings, ending.ending[0])
+    if future.cycle:
+        best, (weight,) = texts_apart(settings, future.cycle[0])
         near = f" near {weight}, short of the best weight {best}"
     why = (
-        f"It is still moving, but {words}; in {_more(ending, done)} {_LOST}, and the weight "
+        f"It is still moving, but {words}; in {_more(future, done)} {_LOST}, and the weight "
         f"will stop{near}."
     )
     return Verdict("stalls", False, "Slowing to a stop", why)
 
 
-def _walk_verdict(run: Run, ending: Fate) -> Verdict:
+def _walk_verdict(run: Run, future: Fate) -> Verdict:
     settings, done = run.settings, len(run.weights)
-    settled = _settled(run, ending)
-    outcome = ending.outcome
+    settled = _settled(run, future)
+    outcome = future.outcome
     step = number_text(settings.step)
     if settings.data == 0 and outcome != "diverges":
         why = (
@@ -247,36 +247,36 @@ def _walk_verdict(run: Run, ending: Fate) -> Verdict:
         if settled:
             why = "The numbers grew larger than a 64-bit float can hold, so the run stopped."
             return Verdict(outcome, True, f"Diverged at iteration {run.diverged_at}", why)
-        why = f"It walks by {step} per iteration; {_more(ending, done)} would overflow it."
+        why = f"It walks by {step} per iteration; {_more(future, done)} would overflow it."
         return Verdict(outcome, False, "Diverging", why)
-    if not ending.exact:  # a walk too long to follow to its end
+    if not future.exact:  # a walk too long to follow to its end
         best, _ = texts_apart(settings)
         if outcome == "bounces":
             why = (
                 f"It walks towards the best weight {best} by {step} per iteration; at that pace "
-                f"it needs {_more(ending, done)} to get there."
+                f"it needs {_more(future, done)} to get there."
             )
         else:
             why = "Its walk is too long and too tangled by rounding to follow to its end."
         return Verdict(outcome, False, "Still walking", why)
-    return _walk_ending(run, ending, settled)
+    return _walk_known(run, future, settled)
 
 
-def _walk_ending(run: Run, ending: Fate, settled: bool) -> Verdict:
+def _walk_known(run: Run, future: Fate, settled: bool) -> Verdict:
     """Up and down's verdict when the end of its walk is known exactly."""
-    settings, outcome = run.settings, ending.outcome
-    best, texts = texts_apart(settings, *ending.ending)
+    settings, outcome = run.settings, future.outcome
+    best, texts = texts_apart(settings, *future.cycle)
     pair = " and ".join(texts)
-    since = f"from iteration {count_text(ending.ending_from)}"
+    since = f"from iteration {count_text(future.cycle_from)}"
     hops = "hops" if settled else "will hop"
     if outcome in ("bounces", "converges"):
         errors = [
-            squared_error(predict(settings.data, each), settings.target) for each in ending.ending
+            squared_error(predict(settings.data, each), settings.target) for each in future.cycle
         ]
         if outcome == "converges":
             close = (
                 f"every error is at most {number_text(TOLERANCE)} from iteration "
-                f"{count_text(ending.at)}, which counts as reaching the answer"
+                f"{count_text(future.at)}, which counts as reaching the answer"
             )
         elif min(errors) == 0:
             close = "it lands exactly on the answer (error 0) and steps off it again, for ever"
@@ -293,13 +293,13 @@ def _walk_ending(run: Run, ending: Fate, settled: bool) -> Verdict:
             f"iteration; {since} it {hops} between {pair}, and {close}."
         )
         return Verdict(outcome, False, "Still walking", why)
-    if len(ending.ending) > 1:
+    if len(future.cycle) > 1:
         what = (
             f"{since} it {hops} between {pair} for ever, short of the best weight {best}: at "
             "these numbers rounding hides how the step changes the error, so it gets no nearer"
         )
     else:
-        sign = up_or_down(settings, ending.ending[0])
+        sign = up_or_down(settings, future.cycle[0])
         what = (
             f"{since} its step is lost to rounding: weight {sign} step is the same 64-bit "
             f"float as the weight {pair}, short of the best weight {best}"

@@ -5,11 +5,12 @@ from __future__ import annotations
 import streamlit as st
 
 import tinynet
-from tinynet import describe, figures
+from dashboard import charts
+from dashboard.link import settings_from
+from dashboard.views import common
+from tinynet import describe
 from tinynet.explain import method_text
 from tinynet.presets import label
-from tinynet.sharing import settings_from
-from views import common
 
 MAX_PINS = 6
 CAPTION = (
@@ -22,7 +23,7 @@ CAPTION = (
 def draw(runs: tuple[tinynet.Settings, ...], page: common.Page) -> None:
     trained = [common.train(settings) for settings in runs]
     labels = ["this run", *(label(settings) for settings in runs[1:])]
-    figure = figures.learning_figure(trained, labels, page.look, clip=len(runs) > 1)
+    figure = charts.learning_figure(trained, labels, page.look, clip=len(runs) > 1)
     common.chart(figure, "learning", describe.learning(trained, labels))
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 import tinynet
-from tinynet.sharing import python_code
-from views import common
+from dashboard.link import python_code
+from dashboard.views import common
 
 
 def show(settings: tinynet.Settings, page: common.Page) -> None:

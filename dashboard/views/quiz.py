@@ -5,12 +5,13 @@ from __future__ import annotations
 import streamlit as st
 
 import tinynet
+from dashboard.views import common
+from dashboard.views.controls import load
 from tinynet.analysis import OUTCOMES
-from tinynet.explain import ANSWERS, number_text
+from tinynet.explain import ANSWERS
+from tinynet.number_words import number_text
 from tinynet.presets import PRESETS, label
 from tinynet.verdicts import verdict
-from views import common
-from views.controls import load
 
 PRESET_OF = {preset.key: preset for preset in PRESETS}
 

@@ -11,11 +11,12 @@ import segno
 import streamlit as st
 
 import tinynet
-from tinynet import class_figures
-from tinynet.classroom import ClassError, ClassState, StoreUnavailableError
-from tinynet.explain import ANSWERS, number_text
-from views import classes, common
-from views.controls import load
+from dashboard import class_charts
+from dashboard.class_store import ClassError, ClassState, StoreUnavailableError
+from dashboard.views import classes, common
+from dashboard.views.controls import load
+from tinynet.explain import ANSWERS
+from tinynet.number_words import number_text
 
 # Seconds between the live count's refreshes: a vote shows within about this, and one
 # projector asking twice a second costs the server about 1 % of a core.
@@ -23,15 +24,6 @@ EVERY = 0.5
 # Until a reveal no run's ending shows: while the class waits, the teacher picks the next
 # question, maybe the sidebar's own set-up, on the projector in front of the class.
 OPEN = ("waiting", "voting", "closed")
-STYLE = """<style>
-.st-key-keep_tinynet_teacher { display: none; }
-.st-key-class_code p {
-  font: 700 4.5rem/1.1 ui-monospace, Menlo, Consolas, monospace; letter-spacing: 0.12em;
-  margin: 0;
-}
-.st-key-class_live [data-testid=stMetricValue] { font-size: 3rem; }
-.st-key-class_live [data-testid=stMetricLabel] p { font-size: 1.1rem; }
-</style>"""
 
 
 @dataclass(frozen=True)
@@ -47,7 +39,7 @@ def current() -> Running | None:
     """This page's class. On a page's first run, the open class that the key its browser
     kept runs, if any: a reloaded projector finds its way back without showing the key."""
     if "class_running" not in st.session_state:
-        key = classes.kept(classes.TEACHER)
+        key = classes.remembered_key(classes.TEACHER)
         code = None
         if key:
             try:
@@ -124,20 +116,20 @@ def reveal(running: Running) -> None:
     load(classes.settings_of(store.state(running.code).question))
 
 
-def ending(running: Running) -> None:
+def ask_to_end(running: Running) -> None:
     """Ask before ending: a class is every student's too, and an ended one is gone."""
-    st.session_state.class_ending = True
+    st.session_state.class_confirming_end = True
 
 
 def end(running: Running) -> None:
-    st.session_state.class_ending = False
+    st.session_state.class_confirming_end = False
     classes.store().end(running.code, running.key)
     st.session_state.class_running = None
     st.session_state.class_forget = True
 
 
-def keep() -> None:
-    st.session_state.class_ending = False
+def cancel_end() -> None:
+    st.session_state.class_confirming_end = False
 
 
 def confirm_end() -> None:
@@ -145,7 +137,7 @@ def confirm_end() -> None:
     st.warning("End the class for everyone? Every phone will say it is over.")
     with st.container(horizontal=True):
         button("Yes, end the class", end, primary=True)
-        st.button("Keep the class", on_click=keep, key="class_keep")
+        st.button("Keep the class", on_click=cancel_end, key="class_keep")
 
 
 def button(label: str, action: Callable[..., None], *more: object, primary: bool = False) -> None:
@@ -235,16 +227,16 @@ def votes(state: ClassState, page: common.Page) -> None:
     right = tally.choices.index(state.answer) if state.answer in tally.choices else None
     answers, guesses = st.columns(2) if state.asks_bonus else (st.container(), None)
     with answers:
-        figure = class_figures.votes_figure(labels, counts, right, page.look)
-        common.chart(figure, "class_votes", class_figures.votes_words(labels, counts, right))
+        figure = class_charts.votes_figure(labels, counts, right, page.look)
+        common.chart(figure, "class_votes", class_charts.votes_words(labels, counts, right))
     if guesses is None:
         return
     with guesses:
         if not any(tally.bonuses):
             st.caption("Nobody has guessed the bonus.")
             return
-        figure = class_figures.bonus_figure(tally.bonuses, state.next_weight, page.look)
-        words = class_figures.bonus_words(tally.bonuses, state.next_weight)
+        figure = class_charts.bonus_figure(tally.bonuses, state.next_weight, page.look)
+        words = class_charts.bonus_words(tally.bonuses, state.next_weight)
         common.chart(figure, "class_bonus", words)
 
 
@@ -281,11 +273,11 @@ def waiting(running: Running, state: ClassState, settings: tinynet.Settings) -> 
     st.toggle("Bonus: also ask for the weight after the first update", key="class_bonus")
     with st.container(horizontal=True):
         button("Open voting", ask, settings, primary=True)
-        button("End class", ending)
+        button("End class", ask_to_end)
 
 
 def voting(running: Running, state: ClassState) -> None:
-    steps(("Close voting", close), ("End class", ending))
+    steps(("Close voting", close), ("End class", ask_to_end))
     question_and_join(running, state)
 
 
@@ -293,14 +285,16 @@ def closed(running: Running, state: ClassState, page: common.Page) -> None:
     # Peer instruction's next step first: discuss and vote again, then reveal.
     first = (("Vote again", again), ("Reveal", reveal)) if state.round_number < 2 else ()
     steps(
-        *(first or (("Reveal", reveal),)), ("Next question", next_question), ("End class", ending)
+        *(first or (("Reveal", reveal),)),
+        ("Next question", next_question),
+        ("End class", ask_to_end),
     )
     question_and_join(running, state)
     votes(state, page)
 
 
 def revealed(running: Running, state: ClassState, page: common.Page) -> None:
-    steps(("Next question", next_question), ("End class", ending))
+    steps(("Next question", next_question), ("End class", ask_to_end))
     settings = question_and_join(running, state)
     if settings is None:
         votes(state, page)
@@ -316,7 +310,6 @@ def revealed(running: Running, state: ClassState, page: common.Page) -> None:
 
 def show(settings: tinynet.Settings, page: common.Page) -> None:
     """Class mode: a button to start a class, or the class this page runs, as it stands."""
-    st.html(STYLE)
     st.header("Class mode")
     if "class_notice" in st.session_state:
         st.warning(st.session_state.pop("class_notice"))
@@ -334,7 +327,7 @@ def show(settings: tinynet.Settings, page: common.Page) -> None:
             return
     if running is None or state is None:
         if st.session_state.pop("class_forget", False):
-            classes.keep(classes.TEACHER, None)
+            classes.remember_key(classes.TEACHER, None)
         st.markdown(
             "Every student votes from their phone on what a run will do, the projector shows "
             "how the class voted, you discuss, they vote again, and then the run reveals the "
@@ -342,9 +335,9 @@ def show(settings: tinynet.Settings, page: common.Page) -> None:
         )
         st.button("Start a class", on_click=start, type="primary", key="class_start")
         return
-    classes.keep(classes.TEACHER, running.key)
+    classes.remember_key(classes.TEACHER, running.key)
     st.session_state.class_phase = state.phase
-    if st.session_state.get("class_ending"):
+    if st.session_state.get("class_confirming_end"):
         confirm_end()
     if state.phase == "waiting":
         waiting(running, state, settings)

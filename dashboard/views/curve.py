@@ -5,15 +5,17 @@ from __future__ import annotations
 import streamlit as st
 
 import tinynet
-from tinynet import describe, figures
-from tinynet.explain import number_text, worked_step
-from views import common
+from dashboard import charts
+from dashboard.views import common
+from tinynet import describe
+from tinynet.explain import worked_step
+from tinynet.number_words import number_text
 
 
 @common.cached
 def draw(settings: tinynet.Settings, at: int, page: common.Page) -> None:
     run = common.train(settings)
-    common.chart(figures.error_curve_figure(run, at, page.look), "curve", describe.curve(run, at))
+    common.chart(charts.error_curve_figure(run, at, page.look), "curve", describe.curve(run, at))
 
 
 def caption(settings: tinynet.Settings) -> str:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 import tinynet
-from tinynet import describe, figures
+from dashboard import charts
+from dashboard.views import common
+from tinynet import describe
 from tinynet.presets import PRESETS
-from views import common
 
 CAPTION = (
     "The article's three experiments on the same axes: up and down creeps in and then hops "
@@ -20,7 +21,7 @@ CAPTION = (
 def draw(page: common.Page) -> None:
     runs = [common.train(preset.settings) for preset in PRESETS]
     titles = [preset.title for preset in PRESETS]
-    figure = figures.learning_figure(runs, titles, page.look, clip=True)
+    figure = charts.learning_figure(runs, titles, page.look, clip=True)
     common.chart(figure, "compare", describe.learning(runs, titles))
 
 

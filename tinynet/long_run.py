@@ -28,16 +28,16 @@ class Fate:
     does so for good: the first iteration of the errors that stay at most
     ``TOLERANCE``, of the final hop, or of the stopped weight, or the iteration
     that overflows; None when no one can tell. ``exact`` says whether ``at`` and
-    ``ending`` are exact (the run was played that far, or along a closed form that
-    is exact) or estimates. ``ending`` holds the weights it ends on, one when it
-    stops and two or more when it hops, from iteration ``ending_from``.
+    ``cycle`` are exact (the run was played that far, or along a closed form that
+    is exact) or estimates. ``cycle`` holds the weights it ends on, one when it
+    stops and two or more when it hops, from iteration ``cycle_from``.
     """
 
     outcome: str
     at: int | None
     exact: bool
-    ending: tuple[float, ...] = ()
-    ending_from: int | None = None
+    cycle: tuple[float, ...] = ()
+    cycle_from: int | None = None
 
 
 def fate(settings: Settings) -> Fate:
@@ -58,17 +58,17 @@ def _fate(settings: Settings) -> Fate:
     return _descend(settings)
 
 
-def _ending(cycle: list[float], first: int, last_far: int, settings: Settings) -> Fate:
+def _cycling(cycle: list[float], first: int, last_far: int, settings: Settings) -> Fate:
     """The fate of a run that repeats ``cycle`` from iteration ``first`` for ever;
     ``last_far`` is the last iteration with an error above ``TOLERANCE`` before it."""
     data, target = settings.data, settings.target
     errors = [squared_error(predict(data, weight), target) for weight in cycle]
-    ending = tuple(cycle)
+    future = tuple(cycle)
     if max(errors) <= TOLERANCE:
-        return Fate("converges", last_far + 1, True, ending, first)
+        return Fate("converges", last_far + 1, True, future, first)
     if len(cycle) > 1 and (_around(cycle, settings) or min(errors) <= TOLERANCE):
-        return Fate("bounces", first, True, ending, first)
-    return Fate("stalls", first, True, ending, first)
+        return Fate("bounces", first, True, future, first)
+    return Fate("stalls", first, True, future, first)
 
 
 def _around(weights: list[float] | tuple[float, ...], settings: Settings) -> bool:
@@ -99,7 +99,7 @@ def _descend(settings: Settings) -> Fate:
         if not math.isfinite(error):
             return Fate("diverges", iteration, True)
         if weight in seen:
-            return _ending(trail[seen[weight] :], seen[weight] + 1, last_far, settings)
+            return _cycling(trail[seen[weight] :], seen[weight] + 1, last_far, settings)
         seen[weight] = index
         trail.append(weight)
         if error > TOLERANCE:
@@ -170,7 +170,7 @@ def _carried_on(
     shrink, size = analysis.shrink, abs(analysis.factor)
     miss = abs(predict(data, weight) - target)
     if weight + gradient_descent_update(settings)(weight) == weight:  # it stops right here
-        return _ending([weight], iteration, last_far, settings)
+        return _cycling([weight], iteration, last_far, settings)
     if abs(shrink - 2) < 4 * GAP:  # the hop keeps its size, give or take rounding
         across = weight + gradient_descent_update(settings)(weight)
         errors = [squared_error(predict(data, each), target) for each in (weight, across)]
@@ -312,7 +312,7 @@ def _walk(settings: Settings) -> Fate:
                 pieces, first - 1 + len(cycle)
             ):
                 first -= 1
-            return _ending(cycle, first + 1, _last_far(pieces, error), settings)
+            return _cycling(cycle, first + 1, _last_far(pieces, error), settings)
         move = direction(weight)
         stretch = _stretch(weight, move, data, target, step, scan, direction, error)
         if stretch is not None:
@@ -485,9 +485,9 @@ def up_and_down_limit(weight: float, data: float, target: float, step: float) ->
     to follow has no exact end.
     """
     settings = Settings("up_and_down", weight, data, target, 1, step)
-    ending = fate(settings)
-    if not ending.exact or len(ending.ending) != 2 or ending.outcome == "stalls":
+    future = fate(settings)
+    if not future.exact or len(future.cycle) != 2 or future.outcome == "stalls":
         return None
-    low, high = sorted(ending.ending)
+    low, high = sorted(future.cycle)
     errors = [squared_error(predict(data, each), target) for each in (low, high)]
-    return Bounce(low, high, min(errors), ending.ending_from)
+    return Bounce(low, high, min(errors), future.cycle_from)

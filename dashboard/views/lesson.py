@@ -5,14 +5,15 @@ from __future__ import annotations
 import streamlit as st
 
 import tinynet
-from tinynet import describe, figures
-from views import common
+from dashboard import charts
+from dashboard.views import common
+from tinynet import describe
 
 
 @common.cached
 def draw(settings: tinynet.Settings, at: int, page: common.Page) -> None:
     run = common.train(settings)
-    figure = figures.lesson_figure(run, at, page.look, stacked=page.phone)
+    figure = charts.lesson_figure(run, at, page.look, stacked=page.phone)
     common.chart(figure, "lesson", describe.lesson(run, at))
 
 

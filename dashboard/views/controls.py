@@ -5,10 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 import tinynet
+from dashboard.link import CONTROLS, FIELDS
+from dashboard.views import common
 from tinynet.explain import forecast
 from tinynet.presets import PRESETS
-from tinynet.sharing import CONTROLS, FIELDS
-from views import common
 
 PRESET_OF = {preset.key: preset for preset in PRESETS}
 COLOURS = {  # a forecast's badge, by outcome: colour and icon

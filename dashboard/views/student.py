@@ -7,27 +7,22 @@ from dataclasses import dataclass
 import streamlit as st
 
 import tinynet
-from tinynet import classroom
-from tinynet.classroom import (
+from dashboard import class_store
+from dashboard.class_store import (
     ClassError,
     ClassState,
     StoreUnavailableError,
     UnknownClassError,
     Vote,
 )
-from tinynet.explain import ANSWERS, number_text
-from views import classes, common
+from dashboard.views import classes, common
+from tinynet.explain import ANSWERS
+from tinynet.number_words import number_text
 
 # Seconds between a phone's looks at the class. Each look is a fragment run of a few
 # milliseconds of server time: 200 phones cost a sixth to a quarter of a core (measured by
 # benchmarks.class_sessions), and a question or the reveal reaches them within about this.
 EVERY = 3.0
-STYLE = """<style>
-.st-key-keep_tinynet_student { display: none; }
-.st-key-class_answers button { min-height: 3.5rem; width: 100%; }
-.st-key-class_answers button p { font-size: 1.1rem; white-space: normal; }
-[data-testid=stFormSubmitButton] button { min-height: 3rem; }
-</style>"""
 
 
 @dataclass(frozen=True)
@@ -53,7 +48,7 @@ def shared_state(code: str) -> ClassState:
 # -------------------------------------------------------------- joining
 def join(code: str) -> None:
     """Take a seat in the class; the key this browser kept, if any, keeps its old seat."""
-    key = classes.store().join(code, classes.kept(classes.STUDENT))
+    key = classes.store().join(code, classes.remembered_key(classes.STUDENT))
     st.session_state.class_seat = Seat(code.strip().upper(), key)
 
 
@@ -143,8 +138,8 @@ def voting(state: ClassState, held: Seat) -> None:
     if state.asks_bonus:
         st.number_input(
             "Bonus: the weight after the first update (optional)",
-            min_value=-classroom.MAX_NUMBER,
-            max_value=classroom.MAX_NUMBER,
+            min_value=-class_store.MAX_NUMBER,
+            max_value=class_store.MAX_NUMBER,
             value=st.session_state.get("class_last_guess"),
             format="%g",
             key="class_guess",
@@ -259,7 +254,6 @@ def revealed(state: ClassState, held: Seat, page: common.Page) -> None:
 
 def show() -> None:
     """The student's page: only the class's question, never the answer before the reveal."""
-    st.html(STYLE)
     st.title("Class vote")
     had = st.session_state.get("class_seat")
     try:
@@ -275,7 +269,7 @@ def show() -> None:
         notice()
         ask_code()
         return
-    classes.keep(classes.STUDENT, held.key)
+    classes.remember_key(classes.STUDENT, held.key)
     if state.phase != "revealed":
         panel(held)
         return

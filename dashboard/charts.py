@@ -18,8 +18,8 @@ import numpy as np
 
 from tinynet.analysis import Stability
 from tinynet.describe import log_scale
-from tinynet.explain import number_text
 from tinynet.network import best_weight, slope, squared_error
+from tinynet.number_words import number_text
 from tinynet.sweep import Sweep
 from tinynet.training import Run
 
@@ -57,7 +57,7 @@ class Look:
 
 
 PLAIN = Look()
-PROJECTOR = Look(font=20, line=4, marker=11, height=420)
+PRESENTER = Look(font=20, line=4, marker=11, height=420)
 """Presenter mode: type, lines and markers that read from the back of a lecture hall."""
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 import tinynet
-from tinynet import describe, figures
+from dashboard import charts
+from dashboard.views import common
+from tinynet import describe
 from tinynet.analysis import stability
 from tinynet.sweep import alpha_grid, sweep
-from views import common
 
 
 @common.cached
@@ -17,7 +18,7 @@ def draw(settings: tinynet.Settings, page: common.Page) -> None:
     fixed = {name: getattr(settings, name) for name in ("weight", "data", "target", "iterations")}
     result = sweep(alphas, **fixed, exact_derivative=settings.exact_derivative)
     analysis = stability(settings.data, settings.alpha, settings.exact_derivative)
-    figure = figures.sweep_figure(result, settings.alpha, analysis, page.look)
+    figure = charts.sweep_figure(result, settings.alpha, analysis, page.look)
     common.chart(figure, "sweep", describe.sweep(result, analysis))
 
 

@@ -11,11 +11,11 @@ import sqlalchemy as sa
 import streamlit as st
 
 import tinynet
-from tinynet import classroom
-from tinynet.classroom import ClassStore, StoreUnavailableError
-from tinynet.explain import number_text
+from dashboard import class_store
+from dashboard.class_store import ClassStore, StoreUnavailableError
+from dashboard.views import common, lesson
+from tinynet.number_words import number_text
 from tinynet.presets import PRESETS
-from views import common, lesson
 
 TEACHER, STUDENT = "tinynet_teacher", "tinynet_student"  # the cookies that outlive a reload
 CHOICES = tinynet.OUTCOMES  # a question's choices as the store keeps them; ANSWERS words them
@@ -25,7 +25,7 @@ QUESTIONS = {  # the experiments by name, without the article's numbers: "Questi
     SETUP: "The current set-up",
 }
 PRESET_OF = {preset.key: preset for preset in PRESETS}
-KEEP = """
+REMEMBER = """
 export default function ({ data }) {
   if (!data || typeof data.name !== "string" || typeof data.value !== "string") return;
   const secure = location.protocol === "https:" ? "; Secure" : "";
@@ -38,20 +38,20 @@ export default function ({ data }) {
 shown nowhere; the browser sends it back when the page loads again (``st.context.cookies``)."""
 
 
-def keep(name: str, key: str | None) -> None:
+def remember_key(name: str, key: str | None) -> None:
     """Have this browser keep ``key`` in the cookie ``name`` for as long as an idle class
     lives (None forgets it). Drawn as an empty element, hidden by the pages' style."""
     # Registering again with the same definition is free; a test's fresh runtime needs it.
-    keeper = st.components.v2.component("tinynet_keep", js=KEEP)
-    data = {"name": name, "value": key or "", "seconds": classroom.MAX_IDLE}
-    keeper(data=data, key=f"keep_{name}", height=0)
+    keeper = st.components.v2.component("tinynet_remember", js=REMEMBER)
+    data = {"name": name, "value": key or "", "seconds": class_store.MAX_IDLE}
+    keeper(data=data, key=f"remember_{name}", height=0)
 
 
-def kept(name: str) -> str | None:
+def remembered_key(name: str) -> str | None:
     """The key this browser kept in the cookie ``name`` when the page was opened; None for
     none, or for anything else a browser may send in its place."""
     value = st.context.cookies.get(name)
-    return value if isinstance(value, str) and classroom.KEY.fullmatch(value) else None
+    return value if isinstance(value, str) and class_store.KEY.fullmatch(value) else None
 
 
 def _secrets_name_it() -> bool:
@@ -75,11 +75,11 @@ def store() -> ClassStore:
     SQLite file. Raises StoreUnavailableError when it cannot be used (not cached: the
     next call tries again)."""
     if not _secrets_name_it():
-        return _store_at(classroom.default_url())
+        return _store_at(class_store.default_url())
     try:
         engine = st.connection("classes", type="sql").engine
     except Exception as error:  # any fault of the configuration: class mode waits, not the app
-        raise StoreUnavailableError(classroom.UNAVAILABLE) from error
+        raise StoreUnavailableError(class_store.UNAVAILABLE) from error
     return _store_on(id(engine), engine)
 
 
@@ -107,7 +107,7 @@ def truth(settings: tinynet.Settings) -> tuple[str, float | None]:
     for a guess: the store bounds every number)."""
     run = common.train(settings)
     weight = float(run.weights[1]) if len(run.weights) >= 2 else run.final_weight
-    fits = math.isfinite(weight) and abs(weight) <= classroom.MAX_NUMBER
+    fits = math.isfinite(weight) and abs(weight) <= class_store.MAX_NUMBER
     return tinynet.verdict(run).outcome, weight if fits else None
 
 
@@ -128,7 +128,7 @@ def described(settings: tinynet.Settings) -> str:
 
 
 def show_question(
-    state: classroom.ClassState, heading: Callable[[str], object]
+    state: class_store.ClassState, heading: Callable[[str], object]
 ) -> tinynet.Settings | None:
     """A question's number, title and set-up, under ``heading`` (nothing about how it
     ends); None, after saying so, when it is not a question of this app."""

@@ -8,8 +8,8 @@ from urllib.parse import urlencode
 import streamlit as st
 
 import tinynet
-from tinynet.sharing import CONTROLS, FIELDS, to_query
-from views import common, projector
+from dashboard.link import CONTROLS, FIELDS, to_query
+from dashboard.views import common, teacher
 
 
 def share_link(values: dict[str, object]) -> str:
@@ -43,10 +43,10 @@ def tools() -> None:
 
 def show(settings: tinynet.Settings, page: common.Page) -> None:
     """The tools, then class mode; while a class runs it comes first, for the projector."""
-    if projector.current() is None:
+    if teacher.current() is None:
         tools()
-        projector.show(settings, page)
+        teacher.show(settings, page)
         return
-    projector.show(settings, page)
+    teacher.show(settings, page)
     with st.expander("Presenter mode, hidden controls and the link to this set-up"):
         tools()

@@ -5,7 +5,7 @@ Only these modules and ``app.py`` talk to Streamlit; the maths in ``tinynet`` ne
 
 import gc
 
-from views import compare, curve, learning, lesson, log, quiz, snippet, sweep, teach
+from dashboard.views import compare, curve, learning, lesson, log, quiz, snippet, sweep, teach
 
 SHOW = {
     "Lesson": lesson.show,

@@ -11,8 +11,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 import tinynet
-from tinynet.figures import PLAIN, PROJECTOR, Look
-from tinynet.sharing import FIELDS
+from dashboard.charts import PLAIN, PRESENTER, Look
+from dashboard.link import FIELDS
 
 NO_ITERATION = "The very first error overflowed, so there is no iteration to show."
 CHART_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
@@ -27,7 +27,7 @@ class Page:
 
     @property
     def look(self) -> Look:
-        return PROJECTOR if self.presenter else PLAIN
+        return PRESENTER if self.presenter else PLAIN
 
 
 def is_phone() -> bool:
@@ -60,7 +60,7 @@ def train(settings: tinynet.Settings) -> tinynet.Run:
 
 
 class Spec(go.Figure):
-    """A figure spec of ``tinynet.figures``, handed to Streamlit as it is.
+    """A figure spec of ``dashboard.charts``, handed to Streamlit as it is.
 
     Streamlit turns a dict into a validated ``go.Figure``, and a ``go.Figure`` into a
     deep copy of its dict; for the lesson's figure and its frames either cost several
@@ -107,9 +107,10 @@ PLAYER = """
 right after it. Plotly's own slider takes a mouse or a finger only; these take a keyboard,
 a screen reader or a presenter's clicker too (``page.html`` holds what they do)."""
 
-STYLE = Path(__file__).parent / "page.css"
-"""The page's style: room for the lesson on the first screen, contrast, visible focus."""
+STYLE = Path(__file__).parent.parent / "style.css"
+"""The app's one stylesheet: the lesson on the first screen, contrast, visible focus,
+presenter mode and class mode."""
 
-PAGE = (Path(__file__).parent / "page.html").read_text()
+PAGE = (Path(__file__).parent.parent / "page.html").read_text()
 """The page's own style and script, loaded once: the player's buttons and keys, and
 keyboard access to anything that scrolls sideways."""

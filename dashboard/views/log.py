@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 import tinynet
-from views import common
+from dashboard.views import common
 
 EDGE = 500  # console lines kept from each end of a very long run; the CSV has every one
 

@@ -1,6 +1,6 @@
 """Plotly figures of a class's votes, and their words: answers round by round, bonus guesses.
 
-Like ``tinynet.figures``, each function returns Plotly's own JSON structure (a dict of
+Like ``dashboard.charts``, each function returns Plotly's own JSON structure (a dict of
 ``data`` and ``layout``) and imports neither Plotly nor Streamlit.
 """
 
@@ -11,8 +11,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from tinynet.explain import number_text
-from tinynet.figures import BLUE, GREY, ORANGE, PLAIN, TEXT, VERMILLION, Look
+from dashboard.charts import BLUE, GREY, ORANGE, PLAIN, TEXT, VERMILLION, Look
+from tinynet.number_words import number_text
 
 ROUNDS = (  # a round's colour and fill pattern: the pattern tells the rounds apart without colour
     (ORANGE, ""),

@@ -18,7 +18,7 @@ import numpy as np
 
 from tinynet.analysis import Stability
 from tinynet.describe import log_scale
-from tinynet.network import best_weight, slope, squared_error
+from tinynet.network import best_weight, error_at, slope
 from tinynet.number_words import number_text
 from tinynet.sweep import Sweep
 from tinynet.training import Run
@@ -100,11 +100,12 @@ def thin(count: int, values: np.ndarray | None = None, budget: int = MAX_POINTS)
     return np.unique(np.concatenate(picks))
 
 
-def _font(look: Look, smaller: int = 0) -> dict:
+def text_font(look: Look, smaller: int = 0) -> dict:
+    """Dark text ``smaller`` pixels under the look's size."""
     return {"size": look.font - smaller, "color": TEXT}
 
 
-def _layout(x_title: str, y_title: str, look: Look) -> dict:
+def base_layout(x_title: str, y_title: str, look: Look) -> dict:
     """The look every figure shares; the legend sits on top and makes its own room.
 
     Every text size is set outright: a theme's template would otherwise override
@@ -112,16 +113,16 @@ def _layout(x_title: str, y_title: str, look: Look) -> dict:
     Plotly's toolbar stands upright in the right margin, where it covers nothing.
     """
     return {
-        "font": _font(look),
-        "xaxis": _axis(x_title, look),
-        "yaxis": _axis(y_title, look),
+        "font": text_font(look),
+        "xaxis": axis_style(x_title, look),
+        "yaxis": axis_style(y_title, look),
         "margin": {"l": 10, "r": 40, "t": 10, "b": 10},
         "legend": {
             "orientation": "h",
             "x": 0,
             "y": 1.02,
             "yanchor": "bottom",
-            "font": _font(look),
+            "font": text_font(look),
         },
         "hoverlabel": {"font": {"size": look.font}},
         "hovermode": "closest",
@@ -131,10 +132,11 @@ def _layout(x_title: str, y_title: str, look: Look) -> dict:
     }
 
 
-def _axis(title: str, look: Look, **more: object) -> dict:
+def axis_style(title: str, look: Look, **more: object) -> dict:
+    """An axis titled ``title``, in the shared look, with ``more`` of its properties."""
     return {
-        "title": {"text": title, "font": _font(look)},
-        "tickfont": _font(look),
+        "title": {"text": title, "font": text_font(look)},
+        "tickfont": text_font(look),
         "gridcolor": "#D9D9D9",
         "linecolor": GREY,
         "zerolinecolor": "#BDBDBD",
@@ -143,21 +145,22 @@ def _axis(title: str, look: Look, **more: object) -> dict:
     }
 
 
-def _note(text: str, look: Look, axis: str, x_axis: str) -> dict:
-    """A note in the bottom left corner of the panel of axes ``x_axis`` and ``axis``."""
+def note(text: str, look: Look, **placement: object) -> dict:
+    """A note over a chart in small type, on a veil of white; ``placement`` puts it."""
     return {
         "text": text,
-        "xref": f"{x_axis} domain",
-        "yref": f"{axis} domain",
-        "x": 0,
-        "y": 0,
-        "xanchor": "left",
-        "yanchor": "bottom",
         "align": "left",
         "showarrow": False,
-        "font": _font(look, 2),
+        "font": text_font(look, 2),
         "bgcolor": "rgba(255,255,255,0.85)",
+        **placement,
     }
+
+
+def _corner_note(text: str, look: Look, axis: str, x_axis: str) -> dict:
+    """A note in the bottom left corner of the panel of axes ``x_axis`` and ``axis``."""
+    corner = {"x": 0, "y": 0, "xanchor": "left", "yanchor": "bottom"}
+    return note(text, look, xref=f"{x_axis} domain", yref=f"{axis} domain", **corner)
 
 
 def _line(x: np.ndarray, y: np.ndarray, label: str, number: int, quantity: str, look: Look) -> dict:
@@ -214,7 +217,7 @@ def learning_figure(
         trace["showlegend"] = trace["name"].startswith("target")
     for trace in error_traces:
         trace["legendgroup"] = trace["name"]
-    layout = _layout("iteration", "", look)
+    layout = base_layout("iteration", "", look)
     layout["xaxis"]["anchor"] = "y2"  # one iteration axis, under the lower half
     layout["yaxis"] = {**error_axis, "domain": [0.56, 1.0]}
     layout["yaxis2"] = {**prediction_axis, "domain": [0.0, 0.44]}
@@ -261,11 +264,11 @@ def _error_panel(
                 }
             )
     title = "error (log scale)" if log else "error"
-    panel_axis = _axis(title, look)
+    panel_axis = axis_style(title, look)
     if log:
         panel_axis.update({"type": "log", "exponentformat": "power"})
     zeros = "▼ error exactly 0: a log axis cannot show it"
-    notes = [_note(zeros, look, axes[1], axes[0])] if marked else []
+    notes = [_corner_note(zeros, look, axes[1], axes[0])] if marked else []
     return traces, panel_axis, notes
 
 
@@ -305,10 +308,14 @@ def _prediction_panel(
             "hovertemplate": "target %{y:.6g}<extra></extra>",
         }
     )
-    panel_axis = _axis("prediction", look)
+    panel_axis = axis_style("prediction", look)
     if notes:
         panel_axis.update({"range": [low, high], "autorange": False})
-    return traces, panel_axis, [_note("<br>".join(notes), look, axes[1], axes[0])] if notes else []
+    return (
+        traces,
+        panel_axis,
+        [_corner_note("<br>".join(notes), look, axes[1], axes[0])] if notes else [],
+    )
 
 
 def _flies_off(predictions: np.ndarray, target: float) -> bool:
@@ -345,7 +352,7 @@ def _curve(run: Run, look: Look) -> _Curve:
     low, high = _padded(min(ends), max(ends), 0.08)
     share = np.linspace(0, 1, CURVE_POINTS)
     curve_x = low * (1 - share) + high * share  # never low + (high - low) * share: it overflows
-    curve_y = squared_error(settings.data * curve_x, settings.target)
+    curve_y = error_at(settings.data, curve_x, settings.target)
     curve_y = np.where(np.isfinite(curve_y), curve_y, np.nan)  # a gap where the error overflows
     top = float(np.nanmax(curve_y)) if np.isfinite(curve_y).any() else 1.0
     y_range = [-0.04 * top, min(1.08 * top, sys.float_info.max) or 1.0]
@@ -407,7 +414,7 @@ def _moments(run: Run, indices: list[int], curve: _Curve) -> list[list[dict]]:
     with np.errstate(divide="ignore"):  # a flat tangent (rise 0) gets the whole stretch
         halves = np.minimum(curve.half_width, curve.half_height / np.abs(rises))
     following = np.append(run.weights, run.final_weight)[chosen + 1]
-    next_errors = np.minimum(squared_error(settings.data * following, settings.target), curve.top)
+    next_errors = np.minimum(error_at(settings.data, following, settings.target), curve.top)
     moments = []
     for index, weight, error, rise, half, after, next_error in zip(
         indices,
@@ -536,7 +543,7 @@ def error_curve_figure(run: Run, at: int, look: Look = PLAIN) -> dict:
     asking the server.
     """
     curve = _curve(run, look)
-    layout = _layout("weight", "error", look)
+    layout = base_layout("weight", "error", look)
     layout["xaxis"].update({"range": curve.x_range, "autorange": False, "nticks": 6})
     layout["yaxis"].update({"range": curve.y_range, "autorange": False})
     layout["height"] = look.height
@@ -575,11 +582,11 @@ def lesson_figure(run: Run, at: int, look: Look = PLAIN, stacked: bool = False) 
     for trace in predictions:
         trace.update({"xaxis": "x3", "yaxis": "y3"})
         trace["showlegend"] = trace["name"].startswith("target")
-    layout = _layout("weight", "error", look)
+    layout = base_layout("weight", "error", look)
     layout["xaxis"].update({"range": curve.x_range, "autorange": False, "nticks": 6})
     layout["yaxis"].update({"range": curve.y_range, "autorange": False})
-    layout["xaxis2"] = _axis("", look, matches="x3", showticklabels=False)
-    layout["xaxis3"] = _axis("iteration", look)
+    layout["xaxis2"] = axis_style("", look, matches="x3", showticklabels=False)
+    layout["xaxis3"] = axis_style("iteration", look)
     layout["yaxis2"], layout["yaxis3"] = error_axis, prediction_axis
     positive = run.errors[run.errors > 0]
     if error_axis.get("type") == "log" and positive.size:  # a short panel: three labels fit
@@ -630,8 +637,8 @@ def _slider(names: list[str], active: int, look: Look) -> dict:
     jump = {"mode": "immediate", **_still(0)}  # one dict for every step: they all jump alike
     return {
         "active": active,
-        "currentvalue": {"prefix": "iteration ", "font": _font(look), "xanchor": "center"},
-        "font": _font(look),
+        "currentvalue": {"prefix": "iteration ", "font": text_font(look), "xanchor": "center"},
+        "font": text_font(look),
         "pad": {"t": 30 + look.font},
         "x": 0,
         "len": 1,
@@ -702,10 +709,10 @@ def sweep_figure(result: Sweep, alpha: float, analysis: Stability, look: Look = 
     if alpha > 0:
         shapes.append(_vertical(alpha, BLACK, "dash"))
         annotations.append(_label(np.log10(alpha), 1.0, f"alpha {number_text(alpha)}", look))
-    layout = _layout("alpha (log scale)", "error", look)
+    layout = base_layout("alpha (log scale)", "error", look)
     layout["xaxis"].update({"type": "log", "exponentformat": "power", "anchor": "y2"})
     layout["yaxis"].update({"type": "log", "domain": [0.42, 1.0], "exponentformat": "power"})
-    layout["yaxis2"] = {**layout["yaxis"], "title": {"text": "iterations", "font": _font(look)}}
+    layout["yaxis2"] = {**layout["yaxis"], "title": {"text": "iterations", "font": text_font(look)}}
     layout["yaxis2"].update({"domain": [0.0, 0.3], "exponentformat": "none"})
     layout["shapes"], layout["annotations"] = shapes, annotations
     layout["height"] = look.height
@@ -764,5 +771,5 @@ def _label(x: float, y: float, text: str, look: Look) -> dict:
         "text": text,
         "showarrow": False,
         "yanchor": "bottom",
-        "font": _font(look, 2),
+        "font": text_font(look, 2),
     }

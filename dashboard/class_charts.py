@@ -1,7 +1,7 @@
 """Plotly figures of a class's votes, and their words: answers round by round, bonus guesses.
 
-Like ``dashboard.charts``, each function returns Plotly's own JSON structure (a dict of
-``data`` and ``layout``) and imports neither Plotly nor Streamlit.
+Like ``dashboard.charts``, whose look they share, each function returns Plotly's own JSON
+structure (a dict of ``data`` and ``layout``) and imports neither Plotly nor Streamlit.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from dashboard.charts import BLUE, GREY, ORANGE, PLAIN, TEXT, VERMILLION, Look
+from dashboard.charts import BLUE, ORANGE, PLAIN, TEXT, VERMILLION, Look, base_layout, note
 from tinynet.number_words import number_text
 
 ROUNDS = (  # a round's colour and fill pattern: the pattern tells the rounds apart without colour
@@ -23,20 +23,8 @@ FLOOR = 10  # the least spread counted, in typical guesses: only a guess ~30 tim
 
 
 def _layout(x_title: str, y_title: str, look: Look) -> dict:
-    font = {"size": look.font, "color": TEXT}
-    axis = {"gridcolor": "#D9D9D9", "linecolor": GREY, "automargin": True, "tickfont": font}
-    return {
-        "font": font,
-        "height": look.height,
-        "xaxis": {**axis, "title": {"text": x_title, "font": font}},
-        "yaxis": {**axis, "title": {"text": y_title, "font": font}},
-        "barmode": "group",
-        "legend": {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom", "font": font},
-        "margin": {"l": 10, "r": 40, "t": 10, "b": 10},
-        "paper_bgcolor": "white",
-        "plot_bgcolor": "white",
-        "modebar": {"orientation": "v"},
-    }
+    """The charts' shared look, with the rounds' bars side by side."""
+    return {**base_layout(x_title, y_title, look), "height": look.height, "barmode": "group"}
 
 
 def _marker(number: int) -> dict:
@@ -154,7 +142,9 @@ def bonus_figure(
     notes, shapes = [], []
     outside = int(np.sum((guesses < edges[0]) | (guesses > edges[-1])))
     if outside:
-        notes.append(_note(f"{outside} {_guesses(outside)} beyond this range", 1, "right"))
+        notes.append(
+            _top_note(f"{outside} {_guesses(outside)} beyond this range", look, 1, "right")
+        )
     if truth is not None:
         shapes.append(
             {
@@ -169,7 +159,7 @@ def bonus_figure(
             }
         )
         side = "left" if truth <= (edges[0] + edges[-1]) / 2 else "right"  # the side with room
-        notes.append(_note(f"true weight: {number_text(truth)}", truth, side, x_ref="x"))
+        notes.append(_top_note(f"true weight: {number_text(truth)}", look, truth, side, "x"))
     layout.update(annotations=notes, shapes=shapes)
     return {"data": data, "layout": layout}
 
@@ -178,20 +168,10 @@ def _guesses(count: int) -> str:
     return "guess lies" if count == 1 else "guesses lie"
 
 
-def _note(text: str, x: float, side: str, x_ref: str = "paper") -> dict:
-    return {
-        "text": text,
-        "x": x,
-        "xref": x_ref,
-        "y": 1,
-        "yref": "paper",
-        "xanchor": side,
-        "yanchor": "top",
-        "xshift": 6 if side == "left" else -6,
-        "showarrow": False,
-        "bgcolor": "rgba(255,255,255,0.85)",
-        "font": {"color": TEXT},
-    }
+def _top_note(text: str, look: Look, x: float, side: str, x_ref: str = "paper") -> dict:
+    """A note along the chart's top edge, on the ``side`` of ``x`` that has room."""
+    top = {"y": 1, "yref": "paper", "yanchor": "top", "xanchor": side}
+    return note(text, look, x=x, xref=x_ref, xshift=6 if side == "left" else -6, **top)
 
 
 def bonus_words(rounds: Sequence[Sequence[float]], truth: float | None = None) -> str:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import math
-import numbers
 import os
 import re
 import secrets
@@ -20,6 +18,8 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
+
+from tinynet.training import checked_number
 
 # Everything a browser or a script can send is bounded, and so is the database: at most
 # MAX_CLASSES * (1 + MAX_STUDENTS * (1 + ROUNDS)) rows, whatever a script does in a loop.
@@ -491,9 +491,8 @@ def _text(value: object, limit: int, what: str) -> str:
 def _number(value: object, what: str) -> float:
     """A finite float within MAX_NUMBER; not a bool, a string, NaN or an infinity."""
     try:
-        number = float(value) if isinstance(value, numbers.Real) else math.nan
-    except OverflowError:  # an int too large for a float
-        number = math.nan
-    if isinstance(value, bool) or not abs(number) <= MAX_NUMBER:
-        raise InputError(f"{what} must be a number from {-MAX_NUMBER:g} to {MAX_NUMBER:g}.")
-    return number
+        return checked_number(what, value, -MAX_NUMBER, MAX_NUMBER)
+    except ValueError:
+        raise InputError(
+            f"{what} must be a number from {-MAX_NUMBER:g} to {MAX_NUMBER:g}."
+        ) from None

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from tinynet.presets import ARTICLE
-from tinynet.training import METHODS, Settings
+from tinynet.training import METHODS, Settings, checked_number, short_repr
 
 
 @dataclass(frozen=True)
@@ -149,7 +149,6 @@ ALIASES = {"exact": "exact_derivative"}
 
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 _TRUE, _FALSE = ("true", "1", "yes", "on"), ("false", "0", "no", "off")
-_SHOWN = 40  # characters of a rejected value worth quoting back
 
 
 def settings_from(values: Mapping[str, object]) -> Settings:
@@ -162,36 +161,35 @@ def defaults() -> dict[str, object]:
     return {key: field.default for key, field in FIELDS.items()}
 
 
-def _quote(text: str) -> str:
-    return repr(text if len(text) <= _SHOWN else text[:_SHOWN] + "…")
-
-
 def _parse(field: Field, text: str) -> tuple[object, str | None]:
     """The value of one parameter, or why it is not acceptable."""
     if field.kind is str:
         if text in field.choices:
             return text, None
-        return None, f"{field.key}={_quote(text)} is not one of {', '.join(field.choices)}"
+        return None, f"{field.key}={short_repr(text)} is not one of {', '.join(field.choices)}"
     if field.kind is bool:
         if text.lower() in _TRUE + _FALSE:
             return text.lower() in _TRUE, None
-        return None, f"{field.key}={_quote(text)} is not true or false"
+        return None, f"{field.key}={short_repr(text)} is not true or false"
     if field.kind is list:
         keys = [ALIASES.get(part, part) for part in text.split(",") if part]
         unknown = [key for key in keys if key not in CONTROLS]
         if unknown:
-            return None, f"{field.key}={_quote(text)} names no control: {_quote(','.join(unknown))}"
+            return (
+                None,
+                f"{field.key}={short_repr(text)} names no control: {short_repr(','.join(unknown))}",
+            )
         return tuple(dict.fromkeys(keys)), None
     number = float(text) if _NUMBER.fullmatch(text.strip()) else math.nan
     whole = field.kind is int
     allowed = f"{'a whole number' if whole else 'a number'} from {field.low:g} to {field.high:g}"
     if not math.isfinite(number) or (whole and number != int(number)):
-        return None, f"{field.key}={_quote(text)} is not {allowed}"
-    if not field.low <= number <= field.high:
-        return (
-            None,
-            f"{field.key}={_quote(text)} is outside the range {field.low:g} to {field.high:g}",
-        )
+        return None, f"{field.key}={short_repr(text)} is not {allowed}"
+    try:
+        checked_number(field.key, number, field.low, field.high)
+    except ValueError:
+        outside = f"is outside the range {field.low:g} to {field.high:g}"
+        return None, f"{field.key}={short_repr(text)} {outside}"
     return (int(number) if whole else number), None
 
 
@@ -216,7 +214,7 @@ def parse_query(query: Mapping[str, Sequence[str]]) -> tuple[dict[str, object], 
         key = ALIASES.get(name, name)
         field = FIELDS.get(key)
         if field is None:
-            problems.append(f"{_quote(name)} is not a setting, so it was ignored")
+            problems.append(f"{short_repr(name)} is not a setting, so it was ignored")
             continue
         value, problem = _parse(field, texts[-1] if texts else "")
         if problem:
@@ -226,7 +224,7 @@ def parse_query(query: Mapping[str, Sequence[str]]) -> tuple[dict[str, object], 
             if len(texts) > 1:
                 problems.append(
                     f"{key} was given {len(texts)} times; the last one, "
-                    f"{_quote(texts[-1])}, is used"
+                    f"{short_repr(texts[-1])}, is used"
                 )
     return values, problems
 

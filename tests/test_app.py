@@ -357,8 +357,13 @@ def test_the_quiz_keeps_its_answer_until_reveal_even_on_that_experiments_setting
 @pytest.mark.parametrize(
     ("preset", "guess", "right", "bonus"),
     [
-        ("without_alpha", "diverges", True, "**Spot on:** after one update the weight is 8"),
-        ("up_and_down", "converges", False, "**Not this time:** after one update the weight is"),
+        ("without_alpha", "diverges", True, "**Spot on:** after the first update the weight is 8"),
+        (
+            "up_and_down",
+            "converges",
+            False,
+            "**Not this time:** after the first update the weight is",
+        ),
     ],
 )
 def test_the_quiz_reveals_the_answer_and_loads_the_experiment(preset, guess, right, bonus):

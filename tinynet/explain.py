@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 from tinynet.analysis import OUTCOMES, TOLERANCE, stability
 from tinynet.long_run import Fate, fate
-from tinynet.network import best_weight, gradient, predict, squared_error
+from tinynet.network import best_weight, error_at, gradient
 from tinynet.number_words import number_text, numbers_apart
-from tinynet.training import Run, Settings
+from tinynet.training import Run, Settings, goes_up
 from tinynet.verdicts import count_text, factor_words, texts_apart, up_or_down
 
 ANSWERS = dict(
@@ -28,6 +28,34 @@ ANSWERS = dict(
 """The quiz's four answers, one for each of ``tinynet.analysis.OUTCOMES``."""
 
 
+def graded(guess: str | None, truth: str) -> tuple[bool | None, str]:
+    """A guess at a run's outcome against the true one, both of ``OUTCOMES``: whether it is
+    right (None for no guess), and the sentence that says so, as Markdown."""
+    said = ANSWERS[truth].lower()
+    if guess is None:
+        return None, f"**The answer: {said}.**"
+    if guess == truth:
+        return True, f"**Right: {said}.**"
+    return False, f"**Not quite: {said}**, rather than {ANSWERS.get(guess, guess).lower()}."
+
+
+BONUS_CLOSE = 1e-6
+"""How near a bonus guess of the next weight must be to count: a millionth of the weight
+(of 1 for weights under 1), so that a guess written with a few digits less still counts."""
+
+
+def bonus_graded(guess: float | None, truth: float) -> str:
+    """A guess of the weight after the first update against the true one, as Markdown."""
+    weight = number_text(truth, 10)
+    if guess is None:
+        return f"After the first update the weight is {weight}."
+    close = abs(guess - truth) <= BONUS_CLOSE * max(1.0, abs(truth))
+    return (
+        f"**{'Spot on' if close else 'Not this time'}:** after the first update the weight is "
+        f"{weight} (you said {number_text(guess, 10)})."
+    )
+
+
 def method_text(method: str, exact_derivative: bool = False) -> str:
     """What a method does, in words, and its update rule on a line of its own, as Markdown."""
     if method == "up_and_down":
@@ -40,7 +68,10 @@ def method_text(method: str, exact_derivative: bool = False) -> str:
         )
     double = "2 · " if exact_derivative else ""
     if exact_derivative:
-        note = "The exact slope is twice the article's, so the same alpha moves twice as far."
+        note = (
+            "The exact derivative is twice the article's gradient, so the same alpha moves "
+            "twice as far."
+        )
     else:
         note = (
             "As in the article, this drops the factor 2 of the true slope "
@@ -76,7 +107,7 @@ def forecast(settings: Settings) -> Forecast:
 def _descent_forecast(settings: Settings, future: Fate) -> Forecast:
     analysis = stability(settings.data, settings.alpha, settings.exact_derivative)
     outcome = future.outcome
-    start = squared_error(predict(settings.data, settings.weight), settings.target)
+    start = error_at(settings.data, settings.weight, settings.target)
     if outcome == "converges" and future.at == 1:
         badge = "stays on the answer"
     elif outcome == "converges" and future.at == 2:
@@ -168,7 +199,7 @@ def _walk_forecast(settings: Settings, future: Fate) -> Forecast:
             sentence = "Its walk is too long and too tangled by rounding to follow to its end."
         return Forecast(outcome, badge, sentence)
     since = f"from iteration {count_text(future.cycle_from)}"
-    errors = [squared_error(predict(settings.data, each), settings.target) for each in future.cycle]
+    errors = [error_at(settings.data, each, settings.target) for each in future.cycle]
     if outcome == "bounces" and min(errors) == 0:
         sentence = (
             f"Ends hopping between {pair} {since}: it lands exactly on the answer (error 0) "
@@ -231,9 +262,9 @@ def worked_step(run: Run, at: int) -> str:
     ]
     if settings.method == "up_and_down":
         step = settings.step
-        up = squared_error(predict(data, weight + step), target)
-        down = squared_error(predict(data, weight - step), target)
-        if up < down:
+        up = error_at(data, weight + step, target)
+        down = error_at(data, weight - step, target)
+        if goes_up(up, down):
             move, why = "+", "up is better"
         else:
             move, why = "-", "down is better" if down < up else "a tie goes down"

@@ -13,8 +13,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from tinynet.analysis import HUGE, TOLERANCE, Stability, stability
-from tinynet.network import best_weight, predict, squared_error
-from tinynet.training import Settings, gradient_descent_update
+from tinynet.network import best_weight, error_at, predict
+from tinynet.training import Settings, goes_up, gradient_descent_update, up_and_down_update
 
 SQUARE_LIMIT = math.sqrt(sys.float_info.max)  # a miss beyond this overflows the error
 GAP = 2.0**-52  # the gap between neighbouring doubles, relative to their size (at most)
@@ -62,7 +62,7 @@ def _cycling(cycle: list[float], first: int, last_far: int, settings: Settings) 
     """The fate of a run that repeats ``cycle`` from iteration ``first`` for ever;
     ``last_far`` is the last iteration with an error above ``TOLERANCE`` before it."""
     data, target = settings.data, settings.target
-    errors = [squared_error(predict(data, weight), target) for weight in cycle]
+    errors = [error_at(data, weight, target) for weight in cycle]
     future = tuple(cycle)
     if max(errors) <= TOLERANCE:
         return Fate("converges", last_far + 1, True, future, first)
@@ -95,7 +95,7 @@ def _descend(settings: Settings) -> Fate:
     for index in range(_DESCENT_STEPS):
         iteration = index + 1
         miss = predict(data, weight) - target
-        error = squared_error(predict(data, weight), target)
+        error = error_at(data, weight, target)
         if not math.isfinite(error):
             return Fate("diverges", iteration, True)
         if weight in seen:
@@ -173,7 +173,7 @@ def _carried_on(
         return _cycling([weight], iteration, last_far, settings)
     if abs(shrink - 2) < 4 * GAP:  # the hop keeps its size, give or take rounding
         across = weight + gradient_descent_update(settings)(weight)
-        errors = [squared_error(predict(data, each), target) for each in (weight, across)]
+        errors = [error_at(data, each, target) for each in (weight, across)]
         if max(errors) < 0.99 * TOLERANCE:  # it hops within the answer
             return Fate("converges", last_far + 1, False)
         return Fate("bounces", None, False)
@@ -291,11 +291,9 @@ def _walk(settings: Settings) -> Fate:
         data, target = -data, -target
 
     def error(weight: float) -> float:
-        return squared_error(predict(data, weight), target)
+        return error_at(data, weight, target)
 
-    def direction(weight: float) -> float:
-        up, down = error(weight + step), error(weight - step)
-        return step if up < down else -step
+    direction = up_and_down_update(replace(settings, data=data, target=target))
 
     pieces: list[_Piece] = []
     seen: dict[float, int] = {}
@@ -342,7 +340,7 @@ def _walk(settings: Settings) -> Fate:
 def _flat_walk(settings: Settings) -> Fate:
     """Data 0: every weight gives the same error, so each comparison is a tie and the
     weight steps down until the step is lost (or, with a colossal step, overflows)."""
-    error = squared_error(predict(0.0, settings.weight), settings.target)
+    error = error_at(0.0, settings.weight, settings.target)
     if not math.isfinite(error):
         return Fate("diverges", 1, True)
     if settings.step * 2**53 >= sys.float_info.max:
@@ -417,10 +415,10 @@ def _stretch(
     count = min(last, _CHUNK, scan)
     points = weight + np.arange(count) * increment
     with np.errstate(all="ignore"):
-        up = squared_error(predict(data, points + step), target)
-        down = squared_error(predict(data, points - step), target)
-        errors = squared_error(predict(data, points), target)
-    turned = np.where(up < down, step, -step) != move
+        up = error_at(data, points + step, target)
+        down = error_at(data, points - step, target)
+        errors = error_at(data, points, target)
+    turned = np.where(goes_up(up, down), step, -step) != move
     broken = turned | ~np.isfinite(errors)
     stop = int(broken.argmax()) if broken.any() else count
     if stop < 2:
@@ -489,5 +487,5 @@ def up_and_down_limit(weight: float, data: float, target: float, step: float) ->
     if not future.exact or len(future.cycle) != 2 or future.outcome == "stalls":
         return None
     low, high = sorted(future.cycle)
-    errors = [squared_error(predict(data, each), target) for each in (low, high)]
+    errors = [error_at(data, each, target) for each in (low, high)]
     return Bounce(low, high, min(errors), future.cycle_from)

@@ -29,6 +29,11 @@ def squared_error(prediction: Number, target: Number) -> Number:
     return miss * miss
 
 
+def error_at(data: Number, weight: Number, target: Number) -> Number:
+    """The network's error at ``weight``: ``(data * weight - target) ** 2``."""
+    return squared_error(predict(data, weight), target)
+
+
 def gradient(
     data: Number, weight: Number, target: Number, exact_derivative: bool = False
 ) -> Number:

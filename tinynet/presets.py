@@ -48,6 +48,9 @@ PRESETS = (
     ),
 )
 
+PRESET_OF = {preset.key: preset for preset in PRESETS}
+"""The experiments by key, as links, the quiz and class mode name them."""
+
 
 def label(settings: Settings) -> str:
     """A short name for a run: its method and whatever differs from the article's start."""
@@ -56,7 +59,7 @@ def label(settings: Settings) -> str:
     else:
         name = f"gradient descent, alpha {number_text(settings.alpha)}"
         if settings.exact_derivative:
-            name += ", exact slope"
+            name += ", exact derivative"
     changed = [
         f"{key} {number_text(getattr(settings, key))}"
         for key, value in ARTICLE.items()

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from tinynet.analysis import HUGE, TOLERANCE, stability
-from tinynet.network import squared_error
+from tinynet.network import error_at
 from tinynet.training import Settings, short_repr
 
 _CHUNK = 256  # iterations simulated between two looks at the history
@@ -74,15 +74,14 @@ def sweep(
         raise ValueError(
             f"tolerance must be a finite number of at least 0, got {short_repr(tolerance)}"
         )
-    settings = Settings(
+    settings = Settings(  # alpha 0 stands for every alpha: each column has its own
         "gradient_descent",
-        weight,
-        data,
-        target,
-        iterations,
-        0.05,
-        0.0,
-        exact_derivative,
+        weight=weight,
+        data=data,
+        target=target,
+        iterations=iterations,
+        alpha=0.0,
+        exact_derivative=exact_derivative,
     )
     runs = _Columns(settings, alphas, tolerance)
     with np.errstate(all="ignore"):
@@ -154,7 +153,7 @@ class _Columns:
 
         alive = self.diverged_at[self.columns] == 0
         finished = alive & ((history[-1] == history[-2]) | (self.done == self.iterations))
-        last_errors = squared_error(self.data * history[-2], self.target)
+        last_errors = error_at(self.data, history[-2], self.target)
         self.final_errors[self.columns[finished]] = last_errors[finished]
         staying = alive & ~finished
         if staying.all():
@@ -169,7 +168,7 @@ class _Columns:
             (self.reached_at[self.columns] == 0) & (self.diverged_at[self.columns] == 0)
         )
         if waiting.size:
-            close = squared_error(self.data * history[:-1, waiting], self.target) <= self.tolerance
+            close = error_at(self.data, history[:-1, waiting], self.target) <= self.tolerance
             hit = close.any(axis=0)
             self.reached_at[self.columns[waiting[hit]]] = (
                 self.done + 1 + close[:, hit].argmax(axis=0)
@@ -185,7 +184,7 @@ class _Columns:
         ends = np.abs(self.data * history[[0, -1]] - self.target).max(axis=0)
         for index in np.flatnonzero(~(ends < HUGE)):
             column = self.columns[index]
-            errors = squared_error(self.data * history[:-1, index], self.target)
+            errors = error_at(self.data, history[:-1, index], self.target)
             broken = ~np.isfinite(errors) | ~np.isfinite(history[1:, index])
             if broken.any():
                 stop = self.done + 1 + int(broken.argmax())

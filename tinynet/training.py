@@ -11,25 +11,38 @@ from typing import Any, overload
 
 import numpy as np
 
-from tinynet.network import gradient, predict, squared_error
+from tinynet.network import Number, error_at, gradient, predict, squared_error
 from tinynet.number_words import log_line
 
 METHODS = ("up_and_down", "gradient_descent")
 MAX_ITERATIONS = 1_000_000
+DEFAULTS = {"step": 0.05, "alpha": 0.1, "exact_derivative": False}
+"""The settings a run may leave out: the article's step and alpha, and its half gradient."""
 
 
 def short_repr(value: object, room: int = 40) -> str:
-    """``repr(value)``, cut short: an error message should not repeat a huge input."""
+    """``repr(value)``, cut short: a message should not repeat a huge input. Text is cut
+    inside its quotes (``'11…'``), anything else at the end."""
+    if isinstance(value, str):
+        return repr(value if len(value) <= room else value[:room] + "…")
     text = repr(value)
     return text if len(text) <= room else text[: room - 1] + "…"
 
 
 def checked_number(
-    name: str, value: object, low: float = -math.inf, *, above: bool = False
+    name: str,
+    value: object,
+    low: float = -math.inf,
+    high: float = math.inf,
+    *,
+    above: bool = False,
 ) -> float:
-    """``value`` as a float, or a ValueError that names the setting and its range."""
+    """``value`` as a float from ``low`` to ``high`` (above ``low`` with ``above``), or a
+    ValueError that names the setting and its range. Never a bool, text, NaN or infinity."""
     if above:
         allowed = f"a finite number greater than {low:g}"
+    elif low > -math.inf and high < math.inf:
+        allowed = f"a number from {low:g} to {high:g}"
     elif low > -math.inf:
         allowed = f"a finite number of at least {low:g}"
     else:
@@ -40,7 +53,7 @@ def checked_number(
         number = float(value)
     except OverflowError:
         number = math.inf
-    if not math.isfinite(number) or number < low or (above and number == low):
+    if not low <= number <= high or not math.isfinite(number) or (above and number == low):
         raise ValueError(f"{name} must be {allowed}, got {short_repr(value)}")
     return number
 
@@ -67,9 +80,9 @@ class Settings:
     data: float
     target: float
     iterations: int
-    step: float = 0.05
-    alpha: float = 0.1
-    exact_derivative: bool = False
+    step: float = DEFAULTS["step"]
+    alpha: float = DEFAULTS["alpha"]
+    exact_derivative: bool = DEFAULTS["exact_derivative"]
 
     def __post_init__(self) -> None:
         if self.method not in METHODS:
@@ -149,18 +162,22 @@ class Run:
         ]
 
 
-def up_and_down_update(settings: Settings) -> Callable[[float], float]:
-    """Up and down: step towards whichever side has the smaller error.
+def goes_up(up_error: Number, down_error: Number) -> Number:
+    """Up and down's rule: step up only when ``error(weight + step) < error(weight - step)``.
 
-    ``update = +step if error(weight + step) < error(weight - step) else -step``;
-    the comparison is strict, so a tie steps down, as in the article.
+    The comparison is strict, so a tie steps down, as in the article. It works on floats
+    and, element by element, on numpy arrays.
     """
+    return up_error < down_error
+
+
+def up_and_down_update(settings: Settings) -> Callable[[float], float]:
+    """Up and down: ``update = +step`` towards the smaller error by ``goes_up``, else ``-step``."""
     data, target, step = settings.data, settings.target, settings.step
 
     def update(weight: float) -> float:
-        up_error = squared_error(predict(data, weight + step), target)
-        down_error = squared_error(predict(data, weight - step), target)
-        return step if up_error < down_error else -step
+        up_error = error_at(data, weight + step, target)
+        return step if goes_up(up_error, error_at(data, weight - step, target)) else -step
 
     return update
 
@@ -186,7 +203,6 @@ def gradient_descent_update(settings: Settings) -> Callable[[float], float]:
 
 UPDATES = {"up_and_down": up_and_down_update, "gradient_descent": gradient_descent_update}
 _UNSET: Any = object()  # an argument the caller left out
-_DEFAULTS = {"step": 0.05, "alpha": 0.1, "exact_derivative": False}
 
 
 @overload
@@ -201,9 +217,9 @@ def train(
     data: float,
     target: float,
     iterations: int,
-    step: float = 0.05,
-    alpha: float = 0.1,
-    exact_derivative: bool = False,
+    step: float = ...,
+    alpha: float = ...,
+    exact_derivative: bool = ...,
 ) -> Run: ...
 
 
@@ -254,7 +270,7 @@ def train(
         plural = "s" if count > 1 else ""
         raise TypeError(f"train() missing {count} required keyword-only argument{plural}: {names}")
     chosen = {name: value for name, value in given.items() if value is not _UNSET}
-    return _run(Settings(method, **{**_DEFAULTS, **chosen}))
+    return _run(Settings(method, **chosen))
 
 
 def _run(settings: Settings) -> Run:

@@ -9,7 +9,7 @@ import numpy as np
 
 from tinynet.analysis import HUGE, TOLERANCE, Stability, stability
 from tinynet.long_run import Fate, fate
-from tinynet.network import best_weight, predict, squared_error
+from tinynet.network import best_weight, error_at
 from tinynet.number_words import number_text, numbers_apart
 from tinynet.training import Run, Settings, up_and_down_update
 
@@ -86,7 +86,7 @@ def _more(future: Fate, done: int) -> str:
 def _settled(run: Run, future: Fate) -> bool:
     """Whether the run already got where it ends up, read from the run where it can be."""
     done = len(run.weights)
-    error = squared_error(predict(run.settings.data, run.final_weight), run.settings.target)
+    error = error_at(run.settings.data, run.final_weight, run.settings.target)
     if future.outcome == "diverges":
         return run.diverged
     if future.outcome == "converges":
@@ -174,7 +174,7 @@ def _descent_converges(run: Run, future: Fate, settled: bool, step: str) -> Verd
             f"at iteration {done:,} it is {last}."
         )
     else:
-        error = squared_error(predict(settings.data, run.final_weight), settings.target)
+        error = error_at(settings.data, run.final_weight, settings.target)
         best, (weight,) = texts_apart(settings, run.final_weight)
         where = "the best weight" if weight == best else f"{weight}, beside the best weight {best}"
         why = (
@@ -270,9 +270,7 @@ def _walk_known(run: Run, future: Fate, settled: bool) -> Verdict:
     since = f"from iteration {count_text(future.cycle_from)}"
     hops = "hops" if settled else "will hop"
     if outcome in ("bounces", "converges"):
-        errors = [
-            squared_error(predict(settings.data, each), settings.target) for each in future.cycle
-        ]
+        errors = [error_at(settings.data, each, settings.target) for each in future.cycle]
         if outcome == "converges":
             close = (
                 f"every error is at most {number_text(TOLERANCE)} from iteration "

@@ -15,7 +15,7 @@ from dashboard import class_store
 from dashboard.class_store import ClassStore, StoreUnavailableError
 from dashboard.views import common, lesson
 from tinynet.number_words import number_text
-from tinynet.presets import PRESETS
+from tinynet.presets import PRESET_OF, PRESETS
 
 TEACHER, STUDENT = "tinynet_teacher", "tinynet_student"  # the cookies that outlive a reload
 CHOICES = tinynet.OUTCOMES  # a question's choices as the store keeps them; ANSWERS words them
@@ -24,7 +24,6 @@ QUESTIONS = {  # the experiments by name, without the article's numbers: "Questi
     **{preset.key: preset.title.split(". ", 1)[-1] for preset in PRESETS},
     SETUP: "The current set-up",
 }
-PRESET_OF = {preset.key: preset for preset in PRESETS}
 REMEMBER = """
 export default function ({ data }) {
   if (!data || typeof data.name !== "string" || typeof data.value !== "string") return;

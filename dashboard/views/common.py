@@ -39,6 +39,12 @@ def is_phone() -> bool:
     return st.session_state.phone
 
 
+def address() -> str:
+    """Where this page was opened, without its query and its last slash: the links that
+    the Teach view shares and the join link of class mode both start with it."""
+    return (st.context.url or "").split("?")[0].rstrip("/")
+
+
 def cached(function: Callable[..., Any]) -> Callable[..., Any]:
     """``st.cache_data`` for the app's own frozen values, hashed by their repr.
 

@@ -8,9 +8,8 @@ import tinynet
 from dashboard.link import CONTROLS, FIELDS
 from dashboard.views import common
 from tinynet.explain import forecast
-from tinynet.presets import PRESETS
+from tinynet.presets import PRESET_OF
 
-PRESET_OF = {preset.key: preset for preset in PRESETS}
 COLOURS = {  # a forecast's badge, by outcome: colour and icon
     "converges": ("green", ":material/check_circle:"),
     "bounces": ("orange", ":material/sync:"),

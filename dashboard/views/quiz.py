@@ -8,12 +8,10 @@ import tinynet
 from dashboard.views import common
 from dashboard.views.controls import load
 from tinynet.analysis import OUTCOMES
-from tinynet.explain import ANSWERS
+from tinynet.explain import ANSWERS, bonus_graded, graded
 from tinynet.number_words import number_text
-from tinynet.presets import PRESETS, label
+from tinynet.presets import PRESET_OF, PRESETS, label
 from tinynet.verdicts import verdict
-
-PRESET_OF = {preset.key: preset for preset in PRESETS}
 
 
 def title(preset_key: str) -> str:
@@ -40,20 +38,11 @@ def reveal(preset_key: str) -> None:
 def answer(revealed: dict[str, object]) -> None:
     preset = PRESET_OF[revealed["preset"]]
     run = common.train(preset.settings)
-    truth = ANSWERS[preset.outcome].lower()
-    if revealed["guess"] == preset.outcome:
-        st.success(f"**Right: {truth}.** {preset.lesson}")
-    else:
-        guess = ANSWERS[revealed["guess"]].lower()
-        st.error(f"**Not quite: {truth}**, rather than {guess}. {preset.lesson}")
+    right, said = graded(revealed["guess"], preset.outcome)
+    (st.success if right else st.error)(f"{said} {preset.lesson}")
     st.caption(f"{verdict(run).reason} The charts now show this experiment.")
-    guess, actual = revealed["weight"], float(run.weights[1])
-    if guess is not None:
-        close = abs(guess - actual) <= 1e-6 * max(1.0, abs(actual))
-        st.markdown(
-            f"**{'Spot on' if close else 'Not this time'}:** after one update the weight is "
-            f"{number_text(actual, 10)} (you said {number_text(guess, 10)})."
-        )
+    if revealed["weight"] is not None:
+        st.markdown(bonus_graded(revealed["weight"], float(run.weights[1])))
 
 
 def show(settings: tinynet.Settings, page: common.Page) -> None:

@@ -16,7 +16,7 @@ from dashboard.class_store import (
     Vote,
 )
 from dashboard.views import classes, common
-from tinynet.explain import ANSWERS
+from tinynet.explain import ANSWERS, bonus_graded, graded
 from tinynet.number_words import number_text
 
 # Seconds between a phone's looks at the class. Each look is a fragment run of a few
@@ -221,25 +221,13 @@ def watch(code: str, question_number: int) -> None:
 def result(state: ClassState, held: Seat) -> None:
     """Right or wrong on this student's last vote, and the bonus against the true weight."""
     last = classes.store().my_vote(held.code, held.key)
-    truth = ANSWERS[state.answer].lower()
-    if last is None:
-        st.info(f"**The answer: {truth}.** You did not vote on this question.")
-    elif last.choice == state.answer:
-        st.success(f"**Right: {truth}.**")
+    right, said = graded(last and last.choice, state.answer)
+    if right is None:
+        st.info(f"{said} You did not vote on this question.")
     else:
-        said = ANSWERS.get(last.choice, last.choice).lower()
-        st.error(f"**Not quite: {truth}**, rather than {said}.")
-    if state.next_weight is None:
-        return
-    weight = number_text(state.next_weight, 10)
-    if last is None or last.bonus is None:
-        st.markdown(f"After the first update the weight is {weight}.")
-        return
-    close = abs(last.bonus - state.next_weight) <= 1e-6 * max(1.0, abs(state.next_weight))
-    st.markdown(
-        f"**{'Spot on' if close else 'Not this time'}:** after the first update the weight "
-        f"is {weight} (you said {number_text(last.bonus, 10)})."
-    )
+        (st.success if right else st.error)(said)
+    if state.next_weight is not None:
+        st.markdown(bonus_graded(last and last.bonus, state.next_weight))
 
 
 def revealed(state: ClassState, held: Seat, page: common.Page) -> None:

@@ -13,9 +13,8 @@ from dashboard.views import common, teacher
 
 
 def share_link(values: dict[str, object]) -> str:
-    base = (st.context.url or "").split("?")[0]
     query = urlencode(to_query(values))
-    return f"{base}?{query}" if query else base
+    return f"{common.address()}/?{query}" if query else f"{common.address()}/"
 
 
 def tools() -> None:

@@ -153,8 +153,7 @@ def button(label: str, action: Callable[..., None], *more: object, primary: bool
 
 # -------------------------------------------------------------- what the projector shows
 def join_link(code: str) -> str:
-    base = (st.context.url or "").split("?")[0].rstrip("/")
-    return f"{base}/?join={code}"
+    return f"{common.address()}/?join={code}"
 
 
 @st.cache_data(max_entries=32, show_spinner=False)

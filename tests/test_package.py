@@ -4,6 +4,7 @@ What it imports is what pyproject.toml declares, and `pip install .` gives a wor
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 import tomllib
@@ -81,3 +82,25 @@ def test_pip_install_gives_a_package_that_trains(tmp_path):
     for app_only in ("plotly", "streamlit", "sqlalchemy"):
         missing = subprocess.run([python, "-c", f"import {app_only}"], capture_output=True)
         assert missing.returncode != 0, f"{app_only} came with the package"
+
+
+def test_the_readmes_example_runs_and_its_comments_are_true():
+    """Each line of the README's Python example that ends in a comment starting with a value
+    evaluates to that value."""
+    readme = (ROOT / "README.md").read_text()
+    example = readme.split("```python\n", 1)[1].split("```", 1)[0]
+    names: dict[str, object] = {}
+    checked = 0
+    for line in example.splitlines():
+        code, _, comment = line.partition("  # ")
+        said = re.match(r"(\S+?)(?::|\s|$)", comment.strip())
+        try:
+            value = ast.literal_eval(said.group(1)) if said else None
+        except (ValueError, SyntaxError):
+            value = None
+        if value is None or "=" in code or code.startswith(("import", "print")):
+            exec(line, names)  # noqa: S102 - the project's own README
+            continue
+        assert eval(code, names) == value, line  # noqa: S307 - the project's own README
+        checked += 1
+    assert checked >= 3

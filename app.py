@@ -16,7 +16,7 @@ from dashboard.link import FIELDS, VIEWS, parse_query, settings_from, to_query
 from dashboard.views import SHOW, common, controls, quiz, student, teacher
 from tinynet.number_words import number_text
 
-MAX_PROBLEMS = 12  # parts of a bad link named in its notice: one per setting, and one more
+MAX_PROBLEMS = len(FIELDS) + 1  # parts of a bad link named in its notice: each setting, one more
 BOXES = {  # the verdict's box, by what the run does and whether it got there
     ("converges", True): st.success,
     ("converges", False): st.info,

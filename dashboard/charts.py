@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from tinynet import describe
 from tinynet.analysis import Stability
 from tinynet.describe import log_scale
 from tinynet.network import best_weight, error_at, slope
@@ -25,6 +26,7 @@ from tinynet.training import Run
 
 MAX_POINTS = 2000  # per line: past this the eye cannot tell more points apart
 MAX_FRAMES = 200  # animation frames of the error curve
+PAST_LIMIT = 100  # iterations of a run whose frames carry its prediction line so far
 CURVE_POINTS = 101  # of the parabola: a segment under 10 pixels wide on a 1,000-pixel chart
 # The Okabe–Ito palette, which colour-blind eyes tell apart. Its light orange and sky blue
 # are darkened to stand 3:1 against white, as WCAG asks of lines and markers.
@@ -201,12 +203,19 @@ def _floor(positive: np.ndarray) -> float:
 
 @_quietly
 def learning_figure(
-    runs: Sequence[Run], labels: Sequence[str], look: Look = PLAIN, clip: bool = False
+    runs: Sequence[Run],
+    labels: Sequence[str],
+    look: Look = PLAIN,
+    clip: bool = False,
+    at: int | None = None,
+    follow: bool = True,
 ) -> dict:
     """The error (top) and the prediction (bottom) at each iteration, on one shared
     iteration axis, one line per run (the first is the current one).
 
-    See ``_error_panel`` and ``_prediction_panel`` for what each half shows.
+    See ``_error_panel`` and ``_prediction_panel`` for what each half shows. With ``at``,
+    the current run's iteration ``at`` is ringed, and frames move the rings in the browser;
+    with ``follow`` too, the prediction axis frames the predictions so far and the target.
     """
     error_traces, error_axis, notes = _error_panel(runs, labels, look, ("x", "y"))
     prediction_traces, prediction_axis, more_notes = _prediction_panel(
@@ -223,7 +232,60 @@ def learning_figure(
     layout["yaxis2"] = {**prediction_axis, "domain": [0.0, 0.44]}
     layout["annotations"] = notes + more_notes
     layout["height"] = look.height
-    return _figure(error_traces + prediction_traces, layout)
+    run = runs[0]
+    if at is None or not len(run.weights):
+        return _figure(error_traces + prediction_traces, layout)
+    longest = max(len(each.weights) for each in runs)
+    room = max(0.5, 0.02 * longest)
+    layout["xaxis"].update({"range": [1 - room, longest + room], "autorange": False})
+    target = run.settings.target
+    calm = [run] + [
+        each for each in runs[1:] if not (clip and _flies_off(each.predictions, target))
+    ]
+    lows, highs = _so_far([each.predictions for each in calm], target, longest)
+    past = follow and len(run.weights) <= PAST_LIMIT
+    line = prediction_traces.pop(0) if past else None
+    spec = _figure(error_traces + prediction_traces, layout)
+    log = error_axis.get("type") == "log"
+    every = np.concatenate([each.errors for each in runs])
+    floor = _floor(every[every > 0])
+
+    def moments(chosen: list[int]) -> list[list[dict]]:
+        errors = run.errors[chosen]
+        if log:
+            errors = np.where(errors == 0, floor, errors)  # where the ▼ marks an exact 0
+        rings = zip(chosen, errors.tolist(), run.predictions[chosen].tolist(), strict=True)
+        moments = [
+            [{"x": [index + 1], "y": [error]}, {"x": [index + 1], "y": [prediction]}]
+            for index, error, prediction in rings
+        ]
+        if past:
+            for moment, index in zip(moments, chosen, strict=True):
+                so_far = {"x": run.iterations[: index + 1], "y": run.predictions[: index + 1]}
+                moment.insert(0, so_far)
+        return moments
+
+    def layouts(chosen: list[int]) -> list[dict]:
+        return [{"yaxis2": {"range": list(_padded(lows[i], highs[i], 0.15))}} for i in chosen]
+
+    if follow:
+        layout["yaxis2"].update({"autorange": False, "automargin": False})
+    styles = [_ring("x", "y", look), _ring("x", "y2", look)]
+    if line:
+        styles.insert(0, {key: value for key, value in line.items() if key not in ("x", "y")})
+    return _animate(spec, len(run.weights), at, styles, moments, look, layouts if follow else None)
+
+
+def _so_far(histories: list[np.ndarray], target: float, length: int) -> tuple[np.ndarray, ...]:
+    """The lowest and the highest of ``histories`` and ``target`` up to each iteration of
+    ``length`` (a history that ended sooner keeps its last values)."""
+    lows, highs = np.full(length, float(target)), np.full(length, float(target))
+    for history in histories:
+        if len(history):
+            padded = np.concatenate([history, np.full(length - len(history), history[-1])])
+            lows = np.minimum(lows, np.minimum.accumulate(padded))
+            highs = np.maximum(highs, np.maximum.accumulate(padded))
+    return lows, highs
 
 
 def _error_panel(
@@ -328,45 +390,82 @@ def _flies_off(predictions: np.ndarray, target: float) -> bool:
 
 @dataclass(frozen=True)
 class _Curve:
-    """The error curve's panel: its still traces and ranges, and the room its moving parts
-    have inside them: how far the tangent may stretch either side of its point
-    (``half_width``) and rise or fall (``half_height``), and the ``top`` that caps the arrow."""
+    """The error curve's panel: its still traces, and the window each iteration is seen in.
+
+    Where the run has a best weight, the parabola is drawn once, on hidden axes of its own
+    under the visible ones, as ``v = u**2`` for ``u`` from -1 to 1: the window
+    ``best ± half`` of the weights, whose error reaches ``(data * half)**2`` at its edges,
+    shows exactly that shape, whatever ``half`` is. So every frame may frame its own window
+    (the current weight, the next one and the best one) and the curve stays exact, where a
+    sampled curve, zoomed in, would be a polyline. Without a best weight (data 0, or a best
+    weight beyond the doubles), or where the window's error overflows, the curve is sampled
+    once over the whole run, and every frame sees the whole run.
+    """
 
     traces: list[dict]
-    x_range: list[float]
+    x_range: list[float]  # the whole run's window
     y_range: list[float]
-    half_width: float
-    half_height: float
-    top: float
+    best: float | None = None  # None: the curve is sampled and no frame has its own window
+    half: float = 0.0  # half the width of the whole run's window, around the best weight
+    data: float = 0.0
+
+    def windows(self, weights: np.ndarray, following: np.ndarray, follow: bool) -> _Windows:
+        """The window of each iteration that stands at ``weights`` and steps to ``following``:
+        with ``follow``, the smallest that holds both and the best weight (never wider than
+        the whole run's, nor narrower than a readable share of it); else the whole run's."""
+        count = len(weights)
+        if self.best is None:
+            width = self.x_range[1] / 2 - self.x_range[0] / 2  # halved first: it may overflow
+            height = self.y_range[1] / 2 - self.y_range[0] / 2
+            return _Windows(
+                np.tile(self.x_range, (count, 1)),
+                np.tile(self.y_range, (count, 1)),
+                np.full(count, width * 0.44),
+                np.full(count, height * 0.9),
+                np.full(count, self.y_range[1]),
+            )
+        half = np.full(count, self.half)
+        if follow:
+            near = np.maximum(np.abs(weights - self.best), np.abs(following - self.best))
+            # Not narrower than ticks of 7 digits can label (about where the error falls
+            # below the tolerance that counts as the answer), nor so narrow that the error
+            # at the window's edges, (data * half)**2, falls below the normal doubles.
+            wide = np.maximum(abs(self.best), np.abs(weights)) * 2.0**-17
+            least = np.maximum(wide, 1e-150 / abs(self.data))
+            half = np.minimum(np.maximum(near * WINDOW_ROOM, least), self.half)
+        top = WINDOW_ROOM * (self.data * half) ** 2
+        x = np.column_stack([self.best - half, self.best + half])
+        y = np.column_stack([-0.04 * top, top])
+        return _Windows(x, y, half * 0.44, top * 0.468, top)
 
 
-def _curve(run: Run, look: Look) -> _Curve:
-    """The error for every weight, the weights the run visited and the best weight.
+@dataclass(frozen=True)
+class _Windows:
+    """Per iteration: the curve panel's ranges, and the room its moving parts have inside
+    them: how far the tangent may stretch either side of its point (``half_widths``) and
+    rise or fall (``half_heights``), and the ``tops`` that cap the arrow."""
+
+    x_ranges: np.ndarray
+    y_ranges: np.ndarray
+    half_widths: np.ndarray
+    half_heights: np.ndarray
+    tops: np.ndarray
+
+
+WINDOW_ROOM = 1.12  # a window's room beyond the farthest of its points, as a factor
+
+
+def _curve(run: Run, look: Look, hidden_axes: tuple[str, str]) -> _Curve:
+    """The error for every weight, the weights the run visited and the best weight; the
+    curve goes on ``hidden_axes`` (x, y) when it is drawn exactly.
 
     With data 0 the error is the same for every weight: a flat line with no best weight.
     """
     settings = run.settings
     best = best_weight(settings.data, settings.target)
     visited = np.append(run.weights, run.final_weight)
-    ends = [visited.min(), visited.max()] + ([best] if best is not None else [])
-    low, high = _padded(min(ends), max(ends), 0.08)
-    share = np.linspace(0, 1, CURVE_POINTS)
-    curve_x = low * (1 - share) + high * share  # never low + (high - low) * share: it overflows
-    curve_y = error_at(settings.data, curve_x, settings.target)
-    curve_y = np.where(np.isfinite(curve_y), curve_y, np.nan)  # a gap where the error overflows
-    top = float(np.nanmax(curve_y)) if np.isfinite(curve_y).any() else 1.0
-    y_range = [-0.04 * top, min(1.08 * top, sys.float_info.max) or 1.0]
     keep = thin(len(run.weights))
     traces = [
-        {
-            "type": "scatter",
-            "x": curve_x,
-            "y": curve_y,
-            "mode": "lines",
-            "name": "error(weight)",
-            "line": {"color": GREY, "width": look.line - 1},
-            "hovertemplate": "weight %{x:.6g}<br>error %{y:.6g}<extra></extra>",
-        },
         {
             "type": "scatter",
             "x": run.weights[keep],
@@ -395,28 +494,75 @@ def _curve(run: Run, look: Look) -> _Curve:
                 "hovertemplate": "best weight %{x:.6g}<br>error 0<extra></extra>",
             }
         )
-    half_width = (high / 2 - low / 2) * 0.44  # halved first: the width itself may overflow
-    half_height = (y_range[1] / 2 - y_range[0] / 2) * 0.9
-    return _Curve(traces, [low, high], y_range, half_width, half_height, y_range[1])
+    line = {"color": GREY, "width": look.line - 1}
+    if best is not None:
+        farthest = float(np.abs(visited - best).max())
+        half = farthest * WINDOW_ROOM or max(abs(best) / 4, 0.5)
+        scaled = settings.data * half  # a product, not ** 2: Python's power raises on overflow
+        top = WINDOW_ROOM * scaled * scaled
+        if math.isfinite(best - half) and math.isfinite(best + half) and 0 < top < math.inf:
+            u = np.linspace(-1, 1, CURVE_POINTS)
+            x_axis, y_axis = hidden_axes
+            curve = {"x": u, "y": u * u, "xaxis": x_axis, "yaxis": y_axis, "hoverinfo": "skip"}
+            traces.insert(
+                0,
+                {
+                    "type": "scatter",
+                    "mode": "lines",
+                    "name": "error(weight)",
+                    "line": line,
+                    **curve,
+                },
+            )
+            x_range, y_range = [best - half, best + half], [-0.04 * top, top]
+            return _Curve(traces, x_range, y_range, best, half, settings.data)
+    ends = [visited.min(), visited.max()] + ([best] if best is not None else [])
+    low, high = _padded(min(ends), max(ends), 0.08)
+    share = np.linspace(0, 1, CURVE_POINTS)
+    curve_x = low * (1 - share) + high * share  # never low + (high - low) * share: it overflows
+    curve_y = error_at(settings.data, curve_x, settings.target)
+    curve_y = np.where(np.isfinite(curve_y), curve_y, np.nan)  # a gap where the error overflows
+    top = float(np.nanmax(curve_y)) if np.isfinite(curve_y).any() else 1.0
+    y_range = [-0.04 * top, min(1.08 * top, sys.float_info.max) or 1.0]
+    sampled = {
+        "type": "scatter",
+        "x": curve_x,
+        "y": curve_y,
+        "mode": "lines",
+        "name": "error(weight)",
+        "line": line,
+        "hovertemplate": "weight %{x:.6g}<br>error %{y:.6g}<extra></extra>",
+    }
+    return _Curve([sampled, *traces], [low, high], y_range)
 
 
-def _moments(run: Run, indices: list[int], curve: _Curve) -> list[list[dict]]:
+def _window_layout(windows: _Windows, index: int, axes: tuple[str, str]) -> dict:
+    """The ranges of the curve panel's axes (layout names) at the ``index``-th window."""
+    x_axis, y_axis = axes
+    return {
+        x_axis: {"range": windows.x_ranges[index].tolist()},
+        y_axis: {"range": windows.y_ranges[index].tolist()},
+    }
+
+
+def _moments(run: Run, indices: list[int], windows: _Windows) -> list[list[dict]]:
     """Where the current point, its tangent and the arrow to the next weight stand at each
     of the iterations ``indices`` (counted from 0): positions only, which ``_moving``
     styles once for all frames. Worked out for all of them at once, with numpy.
 
     The tangent has the true slope ``2 * data * (prediction - target)``, so it touches
-    the curve; the ``curve``'s room bounds its visible stretch and the arrow's height.
+    the curve; each iteration's window bounds its visible stretch and the arrow's height.
     """
     settings, chosen = run.settings, np.asarray(indices)
     weights, errors = run.weights[chosen], run.errors[chosen]
     rises = slope(settings.data, weights, settings.target)
     with np.errstate(divide="ignore"):  # a flat tangent (rise 0) gets the whole stretch
-        halves = np.minimum(curve.half_width, curve.half_height / np.abs(rises))
+        halves = np.minimum(windows.half_widths[chosen], windows.half_heights[chosen] / abs(rises))
     following = np.append(run.weights, run.final_weight)[chosen + 1]
-    next_errors = np.minimum(error_at(settings.data, following, settings.target), curve.top)
+    tops = windows.tops[chosen]
+    next_errors = np.minimum(error_at(settings.data, following, settings.target), tops)
     moments = []
-    for index, weight, error, rise, half, after, next_error in zip(
+    for index, weight, error, rise, half, after, next_error, said in zip(
         indices,
         weights.tolist(),
         errors.tolist(),
@@ -424,6 +570,7 @@ def _moments(run: Run, indices: list[int], curve: _Curve) -> list[list[dict]]:
         halves.tolist(),
         following.tolist(),
         next_errors.tolist(),
+        [describe.moment(run, index) for index in indices],
         strict=True,
     ):
         if math.isfinite(rise):  # a visible stretch of tangent, however steep
@@ -436,7 +583,7 @@ def _moments(run: Run, indices: list[int], curve: _Curve) -> list[list[dict]]:
             tangent = {"x": [None, None], "y": [None, None], "text": ""}
         moments.append(
             [
-                {"x": [weight], "y": [error], "customdata": [index + 1]},
+                {"x": [weight], "y": [error], "customdata": [index + 1], "text": [said]},
                 tangent,
                 {"x": [weight, after], "y": [error, next_error]},
             ]
@@ -509,67 +656,129 @@ def _animate(
     styles: list[dict],
     moments: Callable[[list[int]], list[list[dict]]],
     look: Look,
+    layouts: Callable[[list[int]], list[dict]] | None = None,
+    kept: tuple[int, ...] = (),
 ) -> dict:
     """``spec`` with its moving traces (``styles``, placed where ``moments`` says) at iteration
     ``at``, and the animation frames and the slider that move them in the browser (the app
-    adds buttons and keys that play and step them).
+    adds buttons and keys that play and step them). With ``layouts``, each frame also sets
+    the axes' ranges it gives, and ``spec`` starts at those of iteration ``at``. Frames
+    name the still traces ``kept`` too, unchanged: Plotly otherwise drops the traces of
+    hidden axes under others when a frame leaves every range as it was.
 
     At most about ``MAX_FRAMES`` frames, always including iteration ``at``. A frame holds
-    only positions: Plotly keeps each trace's style and moves its points.
+    only positions and ranges: Plotly keeps each trace's style and moves its points.
     """
     active = min(max(at, 1), count) - 1
     first = len(spec["data"])
-    moving = list(range(first, first + len(styles)))
+    moving = [*kept, *range(first, first + len(styles))]
+    unchanged = [{} for _ in kept]
     shown = np.union1d(thin(count, budget=MAX_FRAMES), [active]).tolist()
     names = [str(index + 1) for index in shown]
     places = moments(shown)
+    ranges = layouts(shown) if layouts else [{} for _ in shown]
     frames = [
-        {"name": name, "data": data, "traces": moving}
-        for name, data in zip(names, places, strict=True)
+        {
+            "name": name,
+            "data": [*unchanged, *data],
+            "traces": moving,
+            **({"layout": axes} if axes else {}),
+        }
+        for name, data, axes in zip(names, places, ranges, strict=True)
     ]
-    now = places[shown.index(active)]
-    spec["data"] += [{**style, **place} for style, place in zip(styles, now, strict=True)]
+    now = shown.index(active)
+    spec["data"] += [{**style, **place} for style, place in zip(styles, places[now], strict=True)]
+    for axis, value in ranges[now].items():
+        spec["layout"][axis].update(value)
     spec["frames"] = frames
     spec["layout"]["sliders"] = [_slider(names, names.index(str(active + 1)), look)]
     return spec
 
 
+def _curve_axes(
+    layout: dict, curve: _Curve, visible: tuple[str, str], hidden: tuple[str, str]
+) -> None:
+    """Set the curve panel's axes in ``layout`` (names as layouts have them): the whole run's
+    ranges, and for an exact curve its hidden axes, under the visible ones, which take
+    their place (domain and all). No zooming here: the curve's axes could not follow."""
+    x_axis, y_axis = visible
+    layout[x_axis].update({"range": curve.x_range, "autorange": False, "nticks": 6})
+    layout[y_axis].update({"range": curve.y_range, "autorange": False})
+    if curve.best is None:
+        return
+    for name, under, span in zip(
+        visible, hidden, ([-1, 1], [-0.04 * WINDOW_ROOM, WINDOW_ROOM]), strict=True
+    ):
+        domain = layout[name].get("domain", [0, 1])
+        layout[under] = {"visible": False, "fixedrange": True, "range": span, "domain": domain}
+        short = under.replace("axis", "")
+        layout[name].update({"overlaying": short, "tickmode": "auto", "fixedrange": True})
+    # The ranges change frame by frame, and the margins are worked out only once: short
+    # tick labels that never grow beyond the room the margin leaves.
+    # The ranges change frame by frame, and margins and titles are placed only once: short
+    # tick labels in a margin made for the longest of them, and the error axis's title
+    # beyond that margin's room for labels (Plotly would place it beside the first ones).
+    size = layout["font"]["size"]
+    layout[x_axis].update({"tickformat": ".7~g", "tickangle": 0, "nticks": 5, "automargin": False})
+    title = layout[y_axis].pop("title")
+    layout[y_axis].update({"tickformat": ".3~g", "automargin": False})
+    layout["margin"]["l"] = max(layout["margin"]["l"], round(5.8 * size))
+    beside = {"x": 0, "xanchor": "right", "xshift": -round(4.2 * size), "textangle": -90}
+    x_ref, y_ref = (f"{name.replace('axis', '')} domain" for name in hidden)
+    place = {"xref": x_ref, "yref": y_ref, "y": 0.5}
+    layout.setdefault("annotations", []).append(
+        {"text": title["text"], "font": title["font"], "showarrow": False, **beside, **place}
+    )
+
+
 @_quietly
-def error_curve_figure(run: Run, at: int, look: Look = PLAIN) -> dict:
+def error_curve_figure(run: Run, at: int, look: Look = PLAIN, follow: bool = True) -> dict:
     """The error as a function of the weight, the weights the run visited, and, at
     iteration ``at``, the tangent line and an arrow to the next weight.
 
     Animation frames let the browser play or scrub through the iterations without
-    asking the server.
+    asking the server. With ``follow`` each frame frames its own iteration: the current
+    weight, the next one and the best one; else every frame shows the whole run.
     """
-    curve = _curve(run, look)
+    curve = _curve(run, look, ("x2", "y2"))
     layout = base_layout("weight", "error", look)
-    layout["xaxis"].update({"range": curve.x_range, "autorange": False, "nticks": 6})
-    layout["yaxis"].update({"range": curve.y_range, "autorange": False})
     layout["height"] = look.height
+    _curve_axes(layout, curve, ("xaxis", "yaxis"), ("xaxis2", "yaxis2"))
     spec = _figure(list(curve.traces), layout)
     if not len(run.weights):
         return spec
+    every = np.append(run.weights, run.final_weight)
+    windows = curve.windows(run.weights, every[1:], follow)
+
+    def layouts(chosen: list[int]) -> list[dict]:
+        return [_window_layout(windows, index, ("xaxis", "yaxis")) for index in chosen]
+
     return _animate(
         spec,
         len(run.weights),
         at,
         _moving(look),
-        lambda chosen: _moments(run, chosen, curve),
+        lambda chosen: _moments(run, chosen, windows),
         look,
+        layouts if follow and curve.best is not None else None,
+        (0,) if curve.best is not None else (),
     )
 
 
 @_quietly
-def lesson_figure(run: Run, at: int, look: Look = PLAIN, stacked: bool = False) -> dict:
+def lesson_figure(
+    run: Run, at: int, look: Look = PLAIN, stacked: bool = False, follow: bool = True
+) -> dict:
     """The lesson's three charts in one figure, moving together.
 
     The error for every weight with the tangent and the step at iteration ``at``
     (left, or on top when ``stacked`` for a phone), beside the error per iteration
     and the prediction per iteration against the target, where iteration ``at`` is
-    ringed. The slider under the charts moves all three in the browser.
+    ringed. The slider under the charts moves all three in the browser. With
+    ``follow`` each frame frames its iteration: the curve panel its current, next and
+    best weight, the prediction panel the predictions so far and the target.
     """
-    curve = _curve(run, look)
+    curve = _curve(run, look, ("x4", "y4"))
     errors, error_axis, notes = _error_panel([run], ["error"], look, ("x2", "y2"))
     predictions, prediction_axis, more_notes = _prediction_panel(
         [run], ["prediction"], look, False, ("x3", "y3")
@@ -583,11 +792,15 @@ def lesson_figure(run: Run, at: int, look: Look = PLAIN, stacked: bool = False) 
         trace.update({"xaxis": "x3", "yaxis": "y3"})
         trace["showlegend"] = trace["name"].startswith("target")
     layout = base_layout("weight", "error", look)
-    layout["xaxis"].update({"range": curve.x_range, "autorange": False, "nticks": 6})
-    layout["yaxis"].update({"range": curve.y_range, "autorange": False})
+    # The iteration axis stays put while frames move the rest (it would otherwise refit
+    # itself to the prediction line as it grows).
+    room = max(0.5, 0.02 * len(run.weights))
+    iterations = {"range": [1 - room, max(len(run.weights), 1) + room], "autorange": False}
     layout["xaxis2"] = axis_style("", look, matches="x3", showticklabels=False)
-    layout["xaxis3"] = axis_style("iteration", look)
+    layout["xaxis3"] = axis_style("iteration", look, **iterations)
     layout["yaxis2"], layout["yaxis3"] = error_axis, prediction_axis
+    if follow:  # its range moves frame by frame: its labels must not move the margins
+        prediction_axis.update({"autorange": False, "automargin": False})
     positive = run.errors[run.errors > 0]
     if error_axis.get("type") == "log" and positive.size:  # a short panel: three labels fit
         decades = math.log10(positive.max()) - math.log10(_floor(positive))
@@ -606,26 +819,52 @@ def lesson_figure(run: Run, at: int, look: Look = PLAIN, stacked: bool = False) 
         layout[f"xaxis{number}"].update({"domain": [0, 1] if stacked else [0.63, 1]})
         layout[f"xaxis{number}"]["anchor"] = f"y{number}"
         layout[f"yaxis{number}"].update({"domain": domains[f"y{number}"], "anchor": f"x{number}"})
+    _curve_axes(layout, curve, ("xaxis", "yaxis"), ("xaxis4", "yaxis4"))
+    # Following a short run, the prediction line shows only the iterations so far: lines
+    # to the points yet to come would leave the framed panel at every iteration.
+    past = follow and 0 < len(run.weights) <= PAST_LIMIT
+    line = predictions.pop(0) if past else None
     spec = _figure([*curve.traces, *errors, *predictions], layout)
     if not len(run.weights):
         return spec
     log = error_axis.get("type") == "log"
     floor = _floor(run.errors[run.errors > 0])
+    every = np.append(run.weights, run.final_weight)
+    windows = curve.windows(run.weights, every[1:], follow)
+    lows, highs = _so_far([run.predictions], run.settings.target, len(run.predictions))
 
     def moments(chosen: list[int]) -> list[list[dict]]:
         errors = run.errors[chosen]
         if log:
             errors = np.where(errors == 0, floor, errors)  # where the ▼ marks an exact 0
         rings = zip(chosen, errors.tolist(), run.predictions[chosen].tolist(), strict=True)
-        return [
+        moments = [
             [*moment, {"x": [index + 1], "y": [error]}, {"x": [index + 1], "y": [prediction]}]
             for moment, (index, error, prediction) in zip(
-                _moments(run, chosen, curve), rings, strict=True
+                _moments(run, chosen, windows), rings, strict=True
             )
         ]
+        if past:
+            for moment, index in zip(moments, chosen, strict=True):
+                so_far = {"x": run.iterations[: index + 1], "y": run.predictions[: index + 1]}
+                moment.insert(0, so_far)
+        return moments
+
+    def layouts(chosen: list[int]) -> list[dict]:
+        ranges = []
+        for index in chosen:
+            axes = _window_layout(windows, index, ("xaxis", "yaxis")) if curve.best else {}
+            so_far = _padded(lows[index], highs[index], 0.15)
+            ranges.append({**axes, "yaxis3": {"range": list(so_far)}})
+        return ranges
 
     styles = [*_moving(look), _ring("x2", "y2", look), _ring("x3", "y3", look)]
-    return _animate(spec, len(run.weights), at, styles, moments, look)
+    if line:
+        styles.insert(0, {key: value for key, value in line.items() if key not in ("x", "y")})
+    kept = (0,) if curve.best is not None else ()  # the exact curve, on its hidden axes
+    return _animate(
+        spec, len(run.weights), at, styles, moments, look, layouts if follow else None, kept
+    )
 
 
 def _still(duration: int) -> dict:

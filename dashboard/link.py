@@ -134,6 +134,14 @@ FIELDS = {
             10_000,
             1,
         ),
+        Field(
+            "whole_run",
+            bool,
+            False,
+            "Whole run on the axes",
+            "Off, the weight and prediction axes follow the iteration shown, so that every step "
+            "can be read. On, they hold the whole run at once.",
+        ),
         Field("presenter", bool, False, "Presenter mode", "Large type and bold charts."),
         Field("hide", list, ()),
         Field("view", str, VIEWS[0], choices=VIEWS),

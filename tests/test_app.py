@@ -58,12 +58,24 @@ def run_with(**changes: object) -> tinynet.Run:
     return tinynet.train(**settings)
 
 
+def whole_line(figure: dict, line: dict) -> np.ndarray:
+    """A line's values over the whole run: as drawn or, where the line shows only the
+    iterations so far (the predictions, while the axes follow), as the last frame draws it."""
+    index = figure["data"].index(line)
+    last = figure["frames"][-1] if figure["frames"] else {"traces": []}
+    if index in last["traces"]:
+        line = last["data"][last["traces"].index(index)]
+    return numbers(line["y"])
+
+
 def lesson_predictions(app: AppTest) -> np.ndarray:
-    return numbers(trace(charts(app)["lesson"], "prediction", "y3")["y"])
+    figure = charts(app)["lesson"]
+    return whole_line(figure, trace(figure, "prediction", "y3"))
 
 
 def learning(app: AppTest, axis: str = "y") -> np.ndarray:
-    return numbers(trace(charts(show(app, "Learning"))["learning"], "this run", axis)["y"])
+    figure = charts(show(app, "Learning"))["learning"]
+    return whole_line(figure, trace(figure, "this run", axis))
 
 
 def forecast(app: AppTest) -> str:
@@ -267,7 +279,7 @@ def test_pinned_runs_stay_on_the_charts_until_cleared():
     button(app, "Clear pinned runs").click().run()
     figure = charts(app)["learning"]
     names = [each["name"] for each in figure["data"] if each.get("yaxis", "y") == "y"]
-    assert names == ["this run"]
+    assert names == ["this run", "now"]  # the run, and the ring on its iteration
 
 
 def test_the_comparison_puts_the_three_experiments_on_the_same_axes():

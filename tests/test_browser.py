@@ -7,6 +7,7 @@ from urllib.parse import parse_qs, urlencode, urlparse
 
 import pytest
 
+import tinynet
 from dashboard.harness import IDLE, PHONE_AGENT, wait_drawn, wait_until
 
 pytestmark = pytest.mark.browser
@@ -14,6 +15,14 @@ pytestmark = pytest.mark.browser
 PROJECTOR = {"width": 1280, "height": 720}
 OLD_PROJECTOR = {"width": 1024, "height": 768}
 PHONE = {"width": 390, "height": 844}
+
+
+LINE = (
+    "node => { const gd = node.querySelector('.js-plotly-plot');"
+    " const line = ((gd && gd._fullData) || []).find(trace => trace.name === 'error');"
+    " const path = line && node.querySelector(`.trace${line.uid} path.js-line`);"
+    " return path ? path.getAttribute('d') : ''; }"
+)
 
 
 class Visit:
@@ -67,10 +76,10 @@ class Visit:
         wait_until(condition, self.page, seconds)
         self.page.wait_for_selector(IDLE, timeout=60_000)
 
-    def line_path(self, chart: int = 0) -> str:
-        """The drawn path of the prediction per iteration (the lesson's third panel)."""
-        lines = self.charts().nth(chart).locator("g.trace.scatter path.js-line")
-        return lines.nth(lines.count() - 2).get_attribute("d")  # the last one is the target
+    def error_path(self, chart: int = 0) -> str:
+        """The drawn path of the error per iteration (the lesson's second panel: the whole
+        run, whatever iteration is shown), or '' while the chart is being drawn again."""
+        return self.charts().nth(chart).evaluate(LINE)
 
     def box(self, locator: object) -> dict:
         found = locator.bounding_box()
@@ -108,9 +117,9 @@ def test_the_page_draws_every_chart_without_errors(visit):
 
 def test_a_changed_control_redraws_the_charts_and_the_link(visit):
     page = visit()
-    before = page.line_path()
+    before = page.error_path()
     page.type_into("Alpha (learning rate)", "0.05")
-    page.wait_for(lambda: page.line_path() != before)
+    page.wait_for(lambda: page.error_path() not in ("", before))
     assert page.query() == {"alpha": "0.05"}
     assert "converges" in page.page.get_by_text("This alpha").first.text_content()
     page.assert_healthy()
@@ -118,14 +127,15 @@ def test_a_changed_control_redraws_the_charts_and_the_link(visit):
 
 MOVING = (
     "(node, last) => { const gd = node.querySelector('.js-plotly-plot');"
-    " const uid = gd._fullData[gd._fullData.length - last].uid;"
-    " return node.querySelector(`.trace${uid} path.point`).getAttribute('transform'); }"
+    " const trace = gd.data[gd.data.length - last];"
+    " return [trace.x[0], trace.y[0]]; }"
 )
 
 
-def _drawn(page: Visit, last: int) -> str:
-    """Where the ``last``-th trace from the end is drawn: 1 is the ring on the prediction,
-    2 the ring on the error, 5 the point on the error curve."""
+def _drawn(page: Visit, last: int) -> list[float]:
+    """Where the ``last``-th trace from the end stands, in its axes' units: 1 is the ring
+    on the prediction, 2 the ring on the error, 5 the point on the error curve. (On the
+    screen the point may stay put while the axes that follow it move.)"""
     return page.charts().first.evaluate(MOVING, last)
 
 
@@ -152,9 +162,9 @@ def test_playing_and_scrubbing_moves_all_three_charts_without_the_server(visit):
 def test_a_link_opens_its_set_up_and_follows_every_change(visit):
     page = visit({"method": "up_and_down", "step": "0.1", "iterations": "30"})
     assert page.page.get_by_label("Step size", exact=True).input_value() == "0.1"
-    before = page.line_path()
+    before = page.error_path()
     page.type_into("Initial weight", "1")
-    page.wait_for(lambda: page.line_path() != before)
+    page.wait_for(lambda: page.error_path() not in ("", before))
     assert page.query() == {
         "method": "up_and_down",
         "step": "0.1",
@@ -163,7 +173,7 @@ def test_a_link_opens_its_set_up_and_follows_every_change(visit):
     }
     again = visit(page.query())
     assert again.page.get_by_label("Initial weight", exact=True).input_value() == "1"
-    assert again.line_path() == page.line_path()
+    assert again.error_path() == page.error_path()
     again.assert_healthy()
 
 
@@ -277,3 +287,45 @@ def test_the_chart_toolbar_never_covers_the_legend(visit):
         or legend["y"] >= toolbar["y"] + toolbar["height"]
     )
     assert apart, (toolbar, legend)
+
+
+FRAMED = (
+    "node => { const gd = node.querySelector('.js-plotly-plot'), full = gd._fullLayout;"
+    " return {weights: full.xaxis.range, predictions: full.yaxis3.range,"
+    " label: gd.layout.sliders[0].active}; }"
+)
+
+
+def _inside(values: list[float], shown: list[float], share: float) -> bool:
+    """Whether ``values`` lie within the range ``shown`` and spread over ``share`` of it."""
+    low, high = sorted(shown)
+    spread = max(values) - min(values)
+    return low <= min(values) and max(values) <= high and spread >= share * (high - low)
+
+
+def test_each_frame_of_the_explosion_frames_its_own_step(visit):
+    """The article's experiment 2, stepped through with ▶: at every iteration the weight
+    axis holds the current, the next and the best weight, spread over a good part of it,
+    and the prediction axis the predictions so far and the target; none in a sliver."""
+    run = tinynet.train("gradient_descent", weight=0.5, data=3, target=4, iterations=20, alpha=1)
+    weights = [*run.weights.tolist(), run.final_weight]
+    best = 4 / 3
+    page = visit({"alpha": "1"})
+    chart = page.charts().first
+    messages = len(page.sent)
+    for iteration in range(1, len(run.weights) + 1):
+        if iteration > 1:
+            page.page.get_by_role("button", name="Next iteration").click()
+            frame = iteration - 1
+            page.wait_for(lambda frame=frame: chart.evaluate(FRAMED)["label"] == frame, 10)
+        shown = chart.evaluate(FRAMED)
+        points = [weights[iteration - 1], weights[iteration], best]
+        assert _inside(points, shown["weights"], 0.4), (iteration, points, shown)
+        so_far = [*run.predictions[:iteration].tolist(), 4.0]
+        assert _inside(so_far, shown["predictions"], 0.6), (iteration, so_far, shown)
+    assert len(page.sent) == messages  # every frame came from the browser, not the server
+    page.page.get_by_text("Whole run on the axes").click()
+    page.wait_for(lambda: page.query().get("whole_run") == "true")
+    whole = chart.evaluate(FRAMED)
+    assert _inside([min(weights), max(weights), best], whole["weights"], 0.4)
+    page.assert_healthy()

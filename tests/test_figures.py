@@ -39,6 +39,11 @@ def _trace(figure, name_start):
     return next(trace for trace in figure.data if trace.name.startswith(name_start))
 
 
+def _placed(frame) -> dict:
+    """What a frame sets, by the index of the trace it moves."""
+    return dict(zip(frame.traces, frame.data, strict=True))
+
+
 def test_the_package_imports_neither_streamlit_nor_plotly():
     check = (
         "import sys, tinynet, tinynet.analysis, tinynet.long_run, tinynet.verdicts, tinynet.sweep,"
@@ -150,9 +155,10 @@ def test_frames_play_every_iteration_of_a_short_run_from_the_chosen_one():
     slider = figure.layout.sliders[0]
     assert slider.steps[slider.active].label == "5"
     frame = figure.frames[11]
-    assert frame.data[0].x[0] == run.weights[11]
     moving = [figure.data.index(_trace(figure, name)) for name in ("now", "tangent", "next")]
-    assert list(frame.traces) == moving
+    assert _placed(frame)[moving[0]].x[0] == run.weights[11]
+    curve = figure.data.index(_trace(figure, "error(weight)"))  # named, and left as it is
+    assert list(frame.traces) == [curve, *moving] and _placed(frame)[curve].x is None
     assert all(step.method == "animate" for step in slider.steps)
 
 
@@ -212,8 +218,10 @@ def test_the_lesson_puts_the_curve_beside_the_histories_and_stacks_them_on_a_pho
         (errors,) = [trace for trace in figure.data if trace.name == "error"]
         assert (errors.xaxis, errors.yaxis) == ("x2", "y2")
         assert np.array_equal(errors.y[:16], run.errors[:16])
-        predictions = _trace(figure, "prediction")
-        assert np.array_equal(predictions.y, run.predictions)
+        predictions = _trace(figure, "prediction")  # the iterations so far, in each frame
+        assert np.array_equal(predictions.y, run.predictions[:1])
+        last = _placed(figure.frames[-1])[figure.data.index(predictions)]
+        assert np.array_equal(last.y, run.predictions)
         assert figure.layout.yaxis2.type == "log" and figure.layout.xaxis2.matches == "x3"
 
 
@@ -224,8 +232,9 @@ def test_every_frame_moves_the_tangent_and_rings_the_same_iteration_on_both_hist
     assert len(rings) == 3  # the point on the curve, and a ring on each history
     for frame in figure.frames:
         iteration = int(frame.name)
-        point, tangent, arrow, error_ring, prediction_ring = frame.data
-        assert list(frame.traces) == [*rings[:1], rings[0] + 1, rings[0] + 2, *rings[1:]]
+        placed = _placed(frame)
+        point, tangent, arrow = (placed[rings[0] + step] for step in range(3))
+        error_ring, prediction_ring = placed[rings[1]], placed[rings[2]]
         assert point.x[0] == run.weights[iteration - 1]
         assert error_ring.x[0] == prediction_ring.x[0] == iteration
         assert error_ring.y[0] == run.errors[iteration - 1]
@@ -251,7 +260,8 @@ def test_frames_carry_positions_only_and_the_styles_once():
 def test_an_exact_zero_is_ringed_where_the_log_axis_marks_it():
     run, figure = _lesson(20, alpha=0.1)
     zeros = _trace(figure, "error: exactly 0")
-    ring = next(frame for frame in figure.frames if frame.name == "20").data[3]
+    rings = [figure.data.index(trace) for trace in figure.data if trace.name == "now"]
+    ring = _placed(next(frame for frame in figure.frames if frame.name == "20"))[rings[1]]
     assert run.errors[19] == 0 and ring.y[0] == zeros.y[0] > 0
 
 

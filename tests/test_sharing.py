@@ -134,6 +134,7 @@ def test_any_query_gives_only_valid_values(query):
             "target": st.floats(-1e6, 1e6),
             "iterations": st.integers(1, 10_000),
             "at": st.integers(1, 10_000),
+            "whole_run": st.booleans(),
             "presenter": st.booleans(),
             "hide": st.lists(st.sampled_from(CONTROLS), unique=True).map(tuple),
             "view": st.sampled_from(VIEWS),

@@ -6,13 +6,14 @@ the verdict, so that it says what the chart shows and nothing it does not.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
 
 from tinynet.analysis import Stability
 from tinynet.network import best_weight, slope
-from tinynet.number_words import number_text
+from tinynet.number_words import number_apart, number_text
 from tinynet.sweep import Sweep
 from tinynet.training import Run
 
@@ -112,3 +113,18 @@ def sweep(result: Sweep, analysis: Stability) -> str:
             f"{number_text(analysis.max_stable_alpha)} up do not converge."
         )
     return text
+
+
+def moment(run: Run, index: int) -> str:
+    """Iteration ``index + 1`` in one line, as the player says it when it steps there: the
+    weight (with the digits that tell it from the best and the next weight), the error and
+    the tangent's slope."""
+    settings = run.settings
+    weight = float(run.weights[index])
+    after = float(run.weights[index + 1]) if index + 1 < len(run.weights) else run.final_weight
+    best = best_weight(settings.data, settings.target)
+    weight_text = number_apart(weight, after, *([] if best is None else [best]))
+    rise = float(slope(settings.data, weight, settings.target))
+    said = f"Iteration {index + 1} of {len(run.weights)}: weight {weight_text}, "
+    said += f"error {number_text(run.errors[index])}"
+    return said + (f", slope {number_text(rise)}" if math.isfinite(rise) else "")

@@ -68,21 +68,31 @@ def numbers_apart(*values: float, digits: int = 4) -> tuple[str, ...]:
     """Each value as ``number_text`` writes it, with the fewest significant digits (at
     least ``digits``) that keep it apart from every different value; equal values may
     print alike. Seventeen digits tell any two doubles apart."""
-
-    def apart(first: float, second: float) -> int:
-        count = digits
-        while count < 17 and number_text(first, count) == number_text(second, count):
-            count += 1
-        return count
-
-    chosen = [
-        max([digits] + [apart(value, other) for other in values if not _alike(value, other)])
-        for value in values
-    ]
+    chosen = [_digits_apart(value, values, digits) for value in values]
     texts = [number_text(value, count) for value, count in zip(values, chosen, strict=True)]
     if len({text for text in texts}) < len({_key(value) for value in values}):
         return tuple(number_text(value, max(chosen)) for value in values)  # a rounding carry
     return tuple(texts)
+
+
+def number_apart(value: float, *others: float, digits: int = 4) -> str:
+    """``value`` as ``numbers_apart`` writes it beside ``others``, when only it is shown."""
+    return number_text(value, _digits_apart(value, others, digits))
+
+
+def _digits_apart(value: float, others: tuple[float, ...], digits: int) -> int:
+    """The fewest significant digits, at least ``digits``, that print ``value`` unlike every
+    different one of ``others``."""
+
+    def apart(first: float, second: float) -> int:
+        # number_text writes what format(value, ".{count}g") writes, laid out: comparing the
+        # formats is the same test, and several times faster.
+        first, second, count = float(first), float(second), digits
+        while count < 17 and format(first, f".{count}g") == format(second, f".{count}g"):
+            count += 1
+        return count
+
+    return max([digits] + [apart(value, other) for other in others if not _alike(value, other)])
 
 
 def _alike(first: float, second: float) -> bool:

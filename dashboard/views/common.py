@@ -101,6 +101,12 @@ def number_setting(key: str, **options: object) -> None:
     st.number_input(field.label, step=field.step, key=key, help=field.help, **options)
 
 
+def whole_run_switch() -> None:
+    """The switch between axes that follow the iteration shown and axes that hold it all."""
+    field = FIELDS["whole_run"]
+    st.toggle(field.label, key=field.key, help=field.help)
+
+
 PLAYER = """
 <div class="tinynet-player" role="group" aria-label="Play and step the iterations">
   <button type="button" data-move="-1" aria-label="Previous iteration">◀</button>

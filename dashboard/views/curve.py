@@ -13,9 +13,10 @@ from tinynet.number_words import number_text
 
 
 @common.cached
-def draw(settings: tinynet.Settings, at: int, page: common.Page) -> None:
+def draw(settings: tinynet.Settings, at: int, page: common.Page, whole_run: bool = False) -> None:
     run = common.train(settings)
-    common.chart(charts.error_curve_figure(run, at, page.look), "curve", describe.curve(run, at))
+    figure = charts.error_curve_figure(run, at, page.look, follow=not whole_run)
+    common.chart(figure, "curve", describe.curve(run, at))
 
 
 def caption(settings: tinynet.Settings) -> str:
@@ -43,8 +44,9 @@ def show(settings: tinynet.Settings, page: common.Page) -> None:
         return
     st.session_state.at = min(st.session_state.at, count)
     at = st.session_state.at
-    draw(settings, at, page)
+    draw(settings, at, page, st.session_state.whole_run)
     st.html(common.PLAYER)
+    common.whole_run_switch()
     st.caption(caption(settings))
     if count > 1:
         common.number_setting("at", max_value=count)

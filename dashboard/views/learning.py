@@ -15,15 +15,20 @@ from tinynet.presets import label
 MAX_PINS = 6
 CAPTION = (
     "Top: the error the network made at each iteration. Bottom: what it predicted, against the "
-    "target it should hit. Pin a run to keep it on the chart while you change the settings."
+    "target it should hit; the current run's iteration is ringed, and ▶ plays the iterations. "
+    "Pin a run to keep it on the chart while you change the settings."
 )
 
 
 @common.cached
-def draw(runs: tuple[tinynet.Settings, ...], page: common.Page) -> None:
+def draw(
+    runs: tuple[tinynet.Settings, ...], at: int, page: common.Page, whole_run: bool = False
+) -> None:
     trained = [common.train(settings) for settings in runs]
     labels = ["this run", *(label(settings) for settings in runs[1:])]
-    figure = charts.learning_figure(trained, labels, page.look, clip=len(runs) > 1)
+    figure = charts.learning_figure(
+        trained, labels, page.look, clip=len(runs) > 1, at=at, follow=not whole_run
+    )
     common.chart(figure, "learning", describe.learning(trained, labels))
 
 
@@ -40,9 +45,14 @@ def clear_pins() -> None:
 def show(settings: tinynet.Settings, page: common.Page) -> None:
     """The history charts, the pin buttons, and how the method learns."""
     pins = tuple(pinned for pinned in st.session_state.pins if pinned != settings)
-    draw((settings, *pins), page)
+    count = len(common.train(settings).errors)
+    at = min(st.session_state.at, max(count, 1))
+    draw((settings, *pins), at, page, st.session_state.whole_run)
+    if count:
+        st.html(common.PLAYER)
     st.caption(CAPTION)
-    with st.container(horizontal=True):
+    with st.container(horizontal=True, vertical_alignment="center"):
+        common.whole_run_switch()
         st.button("Pin this run", icon=":material/push_pin:", on_click=pin)
         st.button("Clear pinned runs", on_click=clear_pins, disabled=not st.session_state.pins)
     with st.expander("How this method learns", expanded=not page.phone):

@@ -11,9 +11,9 @@ from tinynet import describe
 
 
 @common.cached
-def draw(settings: tinynet.Settings, at: int, page: common.Page) -> None:
+def draw(settings: tinynet.Settings, at: int, page: common.Page, whole_run: bool = False) -> None:
     run = common.train(settings)
-    figure = charts.lesson_figure(run, at, page.look, stacked=page.phone)
+    figure = charts.lesson_figure(run, at, page.look, stacked=page.phone, follow=not whole_run)
     common.chart(figure, "lesson", describe.lesson(run, at))
 
 
@@ -29,7 +29,7 @@ def show(settings: tinynet.Settings, page: common.Page) -> None:
         st.info(common.NO_ITERATION)
         return
     at = min(st.session_state.at, len(run.errors))
-    draw(settings, at, page)
+    draw(settings, at, page, st.session_state.whole_run)
     st.html(common.PLAYER)
     where = ("Top", "Below") if page.phone else ("Left", "Right")
     st.caption(
@@ -38,4 +38,6 @@ def show(settings: tinynet.Settings, page: common.Page) -> None:
         "and the prediction at each iteration, the current one ringed. ▶ plays the "
         "iterations; the slider, or the arrow keys, step through them."
     )
-    st.button("Every number, as a table", icon=":material/table:", on_click=open_log)
+    with st.container(horizontal=True, vertical_alignment="center"):
+        common.whole_run_switch()
+        st.button("Every number, as a table", icon=":material/table:", on_click=open_log)

@@ -92,6 +92,7 @@ st.html(common.STYLE)
 # The page's own buttons and keys; it takes no room. Its key tells the stylesheet which look.
 with st.container(key="page_script_presenter" if st.session_state.presenter else "page_script"):
     st.html(common.PAGE, unsafe_allow_javascript=True)
+    common.watch_width()
 if student.requested():  # a phone in class mode: the class's question alone, no sidebar
     student.show()
     st.stop()

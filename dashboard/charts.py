@@ -44,8 +44,13 @@ PALETTE = (BLUE, VERMILLION, GREEN, PURPLE, ORANGE, SKY)
 DASHES = ("solid", "dot", "dash", "longdash", "dashdot", "longdashdot")
 SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "star-square")
 TEXT = "#1F1F1F"  # axis, tick and legend text: far beyond 4.5:1 on white
-REGIME_BANDS = (("converges", "0,158,115"), ("zig-zags in", "230,159,0"), ("diverges", "213,94,0"))
-"""The sweep's shaded regimes and their colours (red, green, blue)."""
+REGIME_BANDS = (
+    ("converges", "0,158,115", ""),
+    ("zig-zags in", "230,159,0", "/"),
+    ("diverges", "213,94,0", "x"),
+)
+"""The sweep's regimes: their colours (red, green, blue) and hatchings (none, lines, a
+cross), so that each band reads in grey too."""
 
 
 @dataclass(frozen=True)
@@ -691,7 +696,8 @@ def _animate(
     for axis, value in ranges[now].items():
         spec["layout"][axis].update(value)
     spec["frames"] = frames
-    spec["layout"]["sliders"] = [_slider(names, names.index(str(active + 1)), look)]
+    label = "center" if "xaxis3" in spec["layout"] else "left"  # clear of one axis's title
+    spec["layout"]["sliders"] = [_slider(names, names.index(str(active + 1)), look, label)]
     return spec
 
 
@@ -809,7 +815,7 @@ def lesson_figure(
     if stacked:  # a phone: one chart under the other, each the full width
         domains = {"x": [0, 1], "y": [0.5, 1], "y2": [0.2, 0.38], "y3": [0, 0.16]}
         layout["height"] = 900
-        layout["legend"].update({"entrywidth": 0.5, "entrywidthmode": "fraction"})
+        layout["legend"]["tracegroupgap"] = 0  # entries wrap to the width they find
     else:
         domains = {"x": [0, 0.48], "y": [0, 1], "y2": [0.58, 0.96], "y3": [0, 0.42]}
         layout["height"] = look.height
@@ -871,12 +877,14 @@ def _still(duration: int) -> dict:
     return {"frame": {"duration": duration, "redraw": False}, "transition": {"duration": 0}}
 
 
-def _slider(names: list[str], active: int, look: Look) -> dict:
-    """Steps through the frames named ``names``, starting at the ``active``-th."""
+def _slider(names: list[str], active: int, look: Look, label: str = "center") -> dict:
+    """Steps through the frames named ``names``, starting at the ``active``-th; the
+    current iteration is written above it on the ``label`` side (the middle is free on
+    the lesson, between its two panels' axis titles)."""
     jump = {"mode": "immediate", **_still(0)}  # one dict for every step: they all jump alike
     return {
         "active": active,
-        "currentvalue": {"prefix": "iteration ", "font": text_font(look), "xanchor": "center"},
+        "currentvalue": {"prefix": "iteration ", "font": text_font(look), "xanchor": label},
         "font": text_font(look),
         "pad": {"t": 30 + look.font},
         "x": 0,
@@ -936,15 +944,20 @@ def sweep_figure(result: Sweep, alpha: float, analysis: Stability, look: Look = 
                 "hovertemplate": "alpha %{x:.4g}<br>error = 0 exactly<extra></extra>",
             }
         )
-    shapes, annotations = [], []
+    shapes, annotations, bands = [], [], []
+    tops = _heights([errors[errors > 0], [floor]], [result.reached_at[result.reached_at > 0]])
     if analysis.one_step_alpha is not None:
         bounds = [alphas.min(), analysis.one_step_alpha, analysis.max_stable_alpha, alphas.max()]
-        for (label, colour), start, end in zip(REGIME_BANDS, bounds, bounds[1:], strict=False):
+        for (label, colour, pattern), start, end in zip(
+            REGIME_BANDS, bounds, bounds[1:], strict=False
+        ):
             if end > start:
-                shapes.append(_band(float(start), float(end), colour))
-                traces.append(_swatch(label, colour, look))
+                for axis, (low, high) in zip(("y", "y2"), tops, strict=True):
+                    band = _band(float(start), float(end), low, high, colour, pattern, axis)
+                    bands.append({**band, "name": label, "showlegend": axis == "y"})
         for critical in (analysis.one_step_alpha, analysis.max_stable_alpha):
             shapes.append(_vertical(critical, GREY, "dot"))
+    traces = bands + traces  # under the lines
     if alpha > 0:
         shapes.append(_vertical(alpha, BLACK, "dash"))
         annotations.append(_label(np.log10(alpha), 1.0, f"alpha {number_text(alpha)}", look))
@@ -953,36 +966,43 @@ def sweep_figure(result: Sweep, alpha: float, analysis: Stability, look: Look = 
     layout["yaxis"].update({"type": "log", "domain": [0.42, 1.0], "exponentformat": "power"})
     layout["yaxis2"] = {**layout["yaxis"], "title": {"text": "iterations", "font": text_font(look)}}
     layout["yaxis2"].update({"domain": [0.0, 0.3], "exponentformat": "none"})
+    if bands:  # the bands fill each panel: its range is theirs
+        for axis, (low, high) in zip(("yaxis", "yaxis2"), tops, strict=True):
+            layout[axis].update({"range": [math.log10(low), math.log10(high)], "autorange": False})
     layout["shapes"], layout["annotations"] = shapes, annotations
     layout["height"] = look.height
     return _figure(traces, layout)
 
 
-def _swatch(label: str, colour: str, look: Look) -> dict:
-    """A legend entry for a shaded band: labels on the bands would collide on a phone."""
+def _heights(*panels: list[np.ndarray]) -> list[tuple[float, float]]:
+    """Each log panel's range, set outright so that the regimes' bands fill it: a little
+    beyond its lowest and highest positive values (1 to 10 when it has none)."""
+    ranges = []
+    for values in panels:
+        found = np.concatenate([np.asarray(part, dtype=float) for part in values])
+        found = found[np.isfinite(found) & (found > 0)]
+        low, high = (found.min(), found.max()) if found.size else (1.0, 10.0)
+        ranges.append((float(low) / 3, min(float(high) * 3, sys.float_info.max)))
+    return ranges
+
+
+def _band(
+    start: float, end: float, low: float, high: float, colour: str, pattern: str, axis: str
+) -> dict:
+    """A regime's band from alpha ``start`` to ``end``, filling its panel from ``low`` to
+    ``high``: a tint and a hatching of its own, so that no band is told by colour alone."""
     return {
         "type": "scatter",
-        "x": [None],
-        "y": [None],
-        "mode": "markers",
-        "name": label,
-        "marker": {"symbol": "square", "size": look.marker + 6, "color": f"rgba({colour},0.45)"},
-        "hoverinfo": "skip",
-    }
-
-
-def _band(start: float, end: float, colour: str) -> dict:
-    return {
-        "type": "rect",
-        "xref": "x",
-        "yref": "paper",
-        "x0": start,
-        "x1": end,
-        "y0": 0,
-        "y1": 1,
+        "x": [start, end, end, start, start],
+        "y": [low, low, high, high, low],
+        "yaxis": axis,
+        "mode": "lines",
+        "fill": "toself",
         "fillcolor": f"rgba({colour},0.14)",
+        "fillpattern": {"shape": pattern, "fgcolor": f"rgba({colour},0.4)", "size": 14},
         "line": {"width": 0},
-        "layer": "below",
+        "legendgroup": "regimes " + pattern,
+        "hoverinfo": "skip",
     }
 
 

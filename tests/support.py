@@ -78,6 +78,11 @@ def no_axe_violations(page: object) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
     settled(page)
+    # The page's own script finishes its touches (what scrolls takes the focus) on the
+    # next frame after a change: two frames, and it is done.
+    page.evaluate(
+        "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
+    )
     found = Axe().run(page).response["violations"]
     described = [
         f"{rule['id']} ({rule['impact']}): {rule['help']} at "

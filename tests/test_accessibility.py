@@ -3,10 +3,13 @@ lesson, charts that screen readers can name, motion on request only, and reflow.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from urllib.parse import urlencode
 
+import numpy as np
 import pytest
+from PIL import Image
 
 from dashboard.harness import PHONE_AGENT, settled, wait_drawn, wait_until
 from support import no_axe_violations
@@ -207,3 +210,169 @@ def test_a_new_verdict_is_announced_as_a_status(open_page):
     box.press("Enter")
     wait_until(lambda: verdict.text_content().startswith("Diverging."), page)
     assert verdict.get_attribute("role") == "alert"  # Streamlit's error box: read out at once
+
+
+@pytest.mark.parametrize("view", ["Learning", "Error curve", "Iteration log", "Quiz", "Code"])
+def test_no_axe_violation_on_any_view_on_a_phone(open_page, view):
+    no_axe_violations(open_page({"view": view}, viewport=PHONE))
+
+
+RINGED = """() => {
+  // What shows the focus: the focused element itself, or, for a radio or a switch whose
+  // input Streamlit clips to nothing, the nearest element round it that draws a ring.
+  const shows = node => {  // drawn, ringed, and not clipped away: it is what shows there
+    const box = node.getBoundingClientRect(), style = getComputedStyle(node);
+    const there = document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);
+    return box.width >= 8 && box.height >= 8 && style.outlineStyle !== "none"
+      && parseFloat(style.outlineWidth) >= 2 && there !== null && node.contains(there);
+  };
+  let node = document.activeElement;
+  while (node && node !== document.body && !shows(node)) node = node.parentElement;
+  if (!node || node === document.body) return null;
+  const box = node.getBoundingClientRect(), style = getComputedStyle(node);
+  return {x: box.x, y: box.y, width: box.width, height: box.height,
+          offset: parseFloat(style.outlineOffset), ring: parseFloat(style.outlineWidth)};
+}"""
+
+
+def ring_pixels(page: object) -> float:
+    """How much of a focus ring shows round what shows the focus: the pixels that turn the
+    ring's blue (#0072B2, 5.2:1 against white) when it takes the focus and not before, as
+    a share of the ring's whole length. What a keyboard user sees, pixel by pixel."""
+    found = page.evaluate(RINGED)
+    assert found, "nothing on the page shows the focus"
+    room = found["offset"] + found["ring"]
+    clip = {
+        "x": max(found["x"] - room - 2, 0),
+        "y": max(found["y"] - room - 2, 0),
+        "width": found["width"] + 2 * room + 4,
+        "height": found["height"] + 2 * room + 4,
+    }
+
+    def blue() -> np.ndarray:  # the ring's blue, also where antialiasing mixes it with white
+        picture = Image.open(io.BytesIO(page.screenshot(clip=clip))).convert("RGB")
+        red, _, bluish = np.asarray(picture).astype(int).transpose(2, 0, 1)
+        return bluish - red > 60
+
+    focused = blue()
+    page.evaluate("document.activeElement.blur()")
+    page.wait_for_timeout(100)
+    ring = int((focused & ~blue()).sum())
+    length = 2 * (found["width"] + found["height"] + 4 * found["offset"])
+    return ring / (length * found["ring"])
+
+
+@pytest.mark.parametrize(
+    ("query", "selector", "text"),
+    [
+        ({}, "input[type=radio]", ""),  # the method, in the sidebar
+        ({}, "input[role=switch]", ""),  # the exact derivative
+        ({"view": "Quiz"}, "input[type=radio]", ""),  # the quiz's answers
+        ({}, "[data-testid=stButtonGroup] button", "Lesson"),  # the views
+    ],
+    ids=["radio", "switch", "quiz answer", "view selector"],
+)
+def test_the_focus_ring_shows_whole_round_what_has_the_focus(open_page, query, selector, text):
+    page = open_page(query)
+    focus_without_check(page, selector, text)
+    settled(page)
+    assert ring_pixels(page) > 0.7
+
+
+def focus_without_check(page: object, selector: str, text: str = "", presses: int = 150) -> None:
+    check = "([selector, text]) => document.activeElement.matches(selector)"
+    check += " && document.activeElement.textContent.includes(text)"
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        if page.evaluate(check, [selector, text]):
+            return
+    raise AssertionError(f"Tab never reached {selector} {text}")
+
+
+def test_the_main_area_is_not_a_tab_stop_of_its_own(open_page):
+    page = open_page()
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.dataset.testid") != "stMain"
+
+
+def test_focus_stays_near_pin_and_clear_once_pressed(open_page):
+    page = open_page({"view": "Learning"})
+    focus_without_check(page, "button", "Pin this run")
+    page.keyboard.press("Enter")
+    clear = page.get_by_role("button", name="Clear pinned runs")
+    wait_until(clear.is_enabled, page)
+    settled(page)
+    assert page.evaluate("document.activeElement.textContent").endswith("Pin this run")
+    focus_without_check(page, "button", "Clear pinned runs")
+    page.keyboard.press("Enter")
+    wait_until(lambda: not clear.is_enabled(), page)
+    settled(page)
+    page.wait_for_timeout(300)  # the page moves the focus on its next frame
+    has = page.evaluate("document.activeElement.textContent")
+    assert has.endswith("Pin this run")  # the neighbour, not the page's body
+
+
+def test_a_narrow_desktop_window_stacks_the_lessons_charts(open_page):
+    """Stacking follows the page's width, not the browser's name for itself."""
+    page = open_page(viewport={"width": 320, "height": 700})
+    shape = "n => { const gd = n.querySelector('.js-plotly-plot'); return gd.layout?.height; }"
+    chart = page.locator("[data-testid=stPlotlyChart]").first
+    wait_until(lambda: chart.evaluate(shape) == 900, page)
+    page.set_viewport_size(DESK)
+    wait_until(lambda: 0 < (chart.evaluate(shape) or 0) < 900, page)
+
+
+def test_escape_closes_a_charts_hover_label(open_page):
+    page = open_page({"view": "Error curve"})
+    point = page.locator("[data-testid=stPlotlyChart] .scatterlayer .trace .point").last
+    box = point.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    label = page.locator("[data-testid=stPlotlyChart] .hoverlayer .hovertext")
+    label.first.wait_for()
+    page.keyboard.press("Escape")
+    wait_until(lambda: label.count() == 0, page)
+
+
+def test_play_says_what_it_will_do_and_nothing_more(open_page):
+    page = open_page({"iterations": "40"})
+    play = page.locator(".tinynet-player [data-move=play]")
+    assert play.get_attribute("aria-pressed") is None
+    play.click()
+    wait_until(lambda: play.text_content() == "❚❚ Pause", page)
+    play.click()
+    wait_until(lambda: play.text_content() == "▶ Play", page)
+
+
+def test_the_share_link_can_be_reached_and_copied_by_keyboard(open_page):
+    page = open_page({"view": "Teach"})
+    focus_without_check(page, "input[aria-label='Link to this set-up']")
+    assert ring_pixels(page) > 0.7
+
+
+TEXT_SPACING = (
+    "* { line-height: 1.5 !important; letter-spacing: 0.12em !important;"
+    " word-spacing: 0.16em !important; } p { margin-bottom: 2em !important; }"
+)
+
+
+def test_the_experiments_pills_keep_their_labels_with_wide_text_spacing(open_page):
+    page = open_page()
+    page.add_style_tag(content=TEXT_SPACING)
+    settled(page)
+    cut = page.evaluate(
+        "() => [...document.querySelectorAll('[data-testid=stSidebar] [data-testid=stButtonGroup]"
+        " button')].filter(button => button.scrollHeight > button.clientHeight + 1"
+        " || button.scrollWidth > button.clientWidth + 1).map(button => button.textContent)"
+    )
+    assert cut == []
+
+
+def test_a_tables_toolbar_shows_while_the_keyboard_is_in_it(open_page):
+    page = open_page({"view": "Iteration log"})
+    focus_without_check(page, "[data-testid=stElementToolbar] button")
+    opacity = page.evaluate(
+        "parseFloat(getComputedStyle(document.activeElement"
+        ".closest('[data-testid=stElementToolbar]')).opacity)"
+    )
+    assert opacity == 1

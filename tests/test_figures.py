@@ -186,12 +186,19 @@ def test_a_run_with_no_iterations_still_draws_its_curve():
 def test_the_sweep_shades_each_regime_and_marks_the_chosen_alpha():
     result = sweep(alpha_grid(3.0, 0.1), weight=0.5, data=3.0, target=4.0, iterations=20)
     figure = checked_sweep_figure(result, 0.1, stability(3.0, 0.1))
-    bands = [shape for shape in figure.layout.shapes if shape.type == "rect"]
-    assert [(band.x0, band.x1) for band in bands][1:] == [
+    bands = [trace for trace in figure.data if trace.fill == "toself"]
+    upper = [band for band in bands if band.yaxis == "y"]
+    assert [(band.x[0], band.x[1]) for band in upper][1:] == [
         (1 / 9, 2 / 9),
         (2 / 9, result.alphas.max()),
     ]
-    assert [trace.name for trace in figure.data][-3:] == ["converges", "zig-zags in", "diverges"]
+    assert [band.name for band in upper] == ["converges", "zig-zags in", "diverges"]
+    assert all(band.showlegend for band in upper) and len(bands) == 2 * len(upper)
+    hatchings = {band.fillpattern.shape or "" for band in upper}
+    assert len(hatchings) == 3  # each band its own hatching, not only its own colour
+    for band in bands:  # each fills its panel from edge to edge
+        axis = figure.layout.yaxis if band.yaxis == "y" else figure.layout.yaxis2
+        assert [np.log10(min(band.y)), np.log10(max(band.y))] == pytest.approx(axis.range)
     assert any(shape.x0 == 0.1 and shape.line.dash == "dash" for shape in figure.layout.shapes)
     assert _trace(figure, "error exactly 0").y.max() < np.nanmin(_trace(figure, "error at").y)
     assert figure.layout.xaxis.type == "log"
@@ -311,6 +318,7 @@ def _every_figure(look: charts.Look) -> list[dict]:
 def test_the_projector_look_has_big_type_thick_lines_and_big_markers():
     for spec in _every_figure(charts.PRESENTER):
         traces = spec["data"] + [moving for frame in spec["frames"] for moving in frame["data"]]
+        traces = [trace for trace in traces if trace.get("fill") != "toself"]  # areas: no line
         assert min(_sizes(spec["layout"], "size")) >= 18  # tick, legend, axis and note text
         assert min(_sizes(traces, "width")) >= 3  # every line, and every marker's outline
         markers = [trace["marker"] for trace in spec["data"] if "marker" in trace]

@@ -30,13 +30,47 @@ class Page:
         return PRESENTER if self.presenter else PLAIN
 
 
+WIDTH = """
+export default function ({ data, setStateValue }) {
+  window.tinynetSetNarrow = setStateValue;  // the latest, for the listener made once
+  if (window.tinynetNarrow === undefined) window.tinynetNarrow = data.assumed;
+  const report = () => {  // only a change: the server's guess stands until it is wrong
+    const main = document.querySelector("[data-testid=stMainBlockContainer]");
+    const narrow = (main ? main.clientWidth : window.innerWidth) < 640;
+    if (window.tinynetNarrow !== narrow) {
+      window.tinynetNarrow = narrow;
+      window.tinynetSetNarrow("narrow", narrow);
+    }
+  };
+  report();
+  if (!window.tinynetWatchesWidth) {
+    window.tinynetWatchesWidth = true;
+    window.addEventListener("resize", report);
+  }
+}
+"""
+"""Tells the server when the page's main column turns out narrower than 640 pixels, or no
+longer is, than the server assumed: a server cannot measure a screen. A page whose width
+the server guessed right reports nothing, and so costs no rerun."""
+
+
 def is_phone() -> bool:
-    """Whether the browser says it is a phone: the lesson's charts then stack instead of
-    sitting side by side (a server cannot measure the screen, but phones name themselves
-    "Mobile"). Asked once per session: a session does not change its device."""
-    if "phone" not in st.session_state:
-        st.session_state.phone = "Mobi" in st.context.headers.get("User-Agent", "")
-    return st.session_state.phone
+    """Whether the lesson's charts stack instead of sitting side by side: the page's own
+    width, as it reports it; until it has, the browser's name for itself (phones call
+    themselves "Mobile"). Call ``watch_width`` first, once per run."""
+    narrow = (st.session_state.get("page_width") or {}).get("narrow")
+    return _named_phone() if narrow is None else bool(narrow)
+
+
+def _named_phone() -> bool:
+    return "Mobi" in st.context.headers.get("User-Agent", "")
+
+
+def watch_width() -> None:
+    """Mount the element that reports the page's width (it takes no room)."""
+    reporter = st.components.v2.component("tinynet_width", js=WIDTH)
+    assumed = {"assumed": _named_phone()}
+    reporter(data=assumed, key="page_width", on_narrow_change=lambda: None, height=0)
 
 
 def address() -> str:
@@ -110,7 +144,7 @@ def whole_run_switch() -> None:
 PLAYER = """
 <div class="tinynet-player" role="group" aria-label="Play and step the iterations">
   <button type="button" data-move="-1" aria-label="Previous iteration">◀</button>
-  <button type="button" data-move="play" aria-pressed="false">▶ Play</button>
+  <button type="button" data-move="play">▶ Play</button>
   <button type="button" data-move="1" aria-label="Next iteration">▶</button>
   <span class="tinynet-said" role="status" aria-live="polite"></span>
 </div>

@@ -31,10 +31,9 @@ def tools() -> None:
         key="hide",
         help="Hidden controls keep their values; the link carries both.",
     )
-    st.text_input(
+    st.text_input(  # not disabled: a keyboard reaches it, to select and copy it
         "Link to this set-up",
         share_link({key: st.session_state[key] for key in FIELDS}),
-        disabled=True,
         help="Select it and copy it; students who open it see this view too, so send them to "
         "another one first if you like.",
     )

@@ -1,9 +1,11 @@
 """Lesson 2, a line through many points: the data and its sums, the error surface, training
-by batch, mini-batch or stochastic steps (with momentum or Adam), and stability before a run."""
+by batch, mini-batch or stochastic steps (with momentum or Adam), stability before a run,
+where a run ends, presets, and points read from CSV."""
 
 from __future__ import annotations
 
 import csv
+import functools
 import math
 import numbers
 import sys
@@ -19,24 +21,24 @@ MAX_POINTS = 100_000
 MAX_LINE_ITERATIONS = 100_000
 DIRECT_POINTS = 1_000
 """Up to this many points the error and the gradient are direct means over the points (as a
-student would compute them, and lesson 1's bits); above it they come from the data's sums."""
+student computes them, and lesson 1's bits); above it they come from the data's sums."""
 LARGEST = 1e100
-"""Every x and y is 0 or between 1/LARGEST and LARGEST in size, so that no sum over
-``MAX_POINTS`` points, no square and no least-squares line can overflow or underflow."""
+"""Every x and y is 0 or between 1/LARGEST and LARGEST in size, so that no sum, square or
+least-squares line over ``MAX_POINTS`` points can overflow or underflow."""
 
 
-# The data and its sums ---------------------------------------------------------------------
+# The data and its sums ----------------------------------------------------------------------
 
 
 @dataclass(frozen=True, eq=False)
 class LineData:
     """N points ``(x, y)`` and the sums that the whole error surface is made of.
 
-    Everything is measured about the means, so that nothing cancels: ``spread`` is
-    ``(1/N)·Σ(x − x̄)²`` and ``covariance`` is ``(1/N)·Σ(x − x̄)(y − ȳ)``. The best line,
-    ``best_weight = covariance / spread`` and ``best_bias = ȳ − best_weight·x̄``, is None
-    when every x is the same (then every line through the mean point is as good).
-    ``least_error`` is the smallest error any line has, computed once from its residuals.
+    All are taken about the means, so that nothing cancels: ``spread = (1/N)·Σ(x − x̄)²``
+    and ``covariance = (1/N)·Σ(x − x̄)(y − ȳ)``. The best line, ``best_weight = covariance /
+    spread`` and ``best_bias = ȳ − best_weight·x̄``, is None when every x is the same (every
+    line through the mean point is then as good); ``least_error``, the least error any line
+    has, is the mean of its squared residuals, computed once.
     """
 
     xs: np.ndarray
@@ -55,7 +57,7 @@ class LineData:
 
 
 def _column(name: str, values: object) -> np.ndarray:
-    """``values`` as a read-only array of float64, or a ValueError naming the column."""
+    """``values`` as a read-only float64 array, or a ValueError naming the column."""
     allowed = f"{name} must be a list of finite numbers, each 0 or between 1e-100 and 1e100 in size"
     given = np.asarray(values) if not isinstance(values, (str, bytes)) else np.array(None)
     if given.dtype.kind not in "iuf" or given.ndim != 1:
@@ -74,14 +76,14 @@ def _column(name: str, values: object) -> np.ndarray:
 
 
 def _moments(xs: np.ndarray) -> tuple[float, float, np.ndarray]:
-    """The mean x̄, the ``spread`` ``(1/N)·Σ(x − x̄)²`` and the deviations ``x − x̄``."""
+    """The mean x̄, the spread ``(1/N)·Σ(x − x̄)²`` and the deviations ``x − x̄``."""
     mean_x = float(np.mean(xs))
     across = xs - mean_x
     return mean_x, float(np.dot(across, across)) / len(xs), across
 
 
 def line_data(xs: object, ys: object) -> LineData:
-    """Checks the points (``ValueError`` naming ``xs`` or ``ys``) and takes their sums."""
+    """Checks the points (a ``ValueError`` names ``xs`` or ``ys``) and takes their sums."""
     xs, ys = _column("xs", xs), _column("ys", ys)
     if len(xs) != len(ys):
         raise ValueError(f"xs and ys must be as long, got {len(xs):,} and {len(ys):,} numbers")
@@ -100,10 +102,9 @@ def line_data(xs: object, ys: object) -> LineData:
 
 
 def centre_and_scale(xs: object) -> np.ndarray:
-    """``(x − x̄) / σ``, with σ the root of the spread: the same points seen from their mean,
-    in units of their spread. The error surface becomes round (condition number 1)."""
-    xs = _column("xs", xs)
-    _, spread, across = _moments(xs)
+    """``(x − x̄) / σ``, σ the root of the spread: the points seen from their mean, in units
+    of their spread. The error surface becomes round (condition number 1)."""
+    _, spread, across = _moments(_column("xs", xs))
     if spread == 0:
         raise ValueError("xs must hold at least two different numbers to be centred and scaled")
     scaled = across / math.sqrt(spread)
@@ -117,8 +118,8 @@ def centre_and_scale(xs: object) -> np.ndarray:
 def predict_line(xs: np.ndarray, weight: float, bias: float) -> np.ndarray:
     """The line's predictions, ``prediction = weight·x + bias``.
 
-    A zero bias is added as −0.0, the one number whose addition changes no bit, so that
-    with the bias at 0 the predictions are lesson 1's ``data * weight`` to the last bit.
+    A zero bias is added as −0.0, the one number whose addition changes no bit, so that with
+    the bias at 0 the predictions are lesson 1's ``data * weight`` to the last bit.
     """
     return xs * weight + (bias or -0.0)
 
@@ -126,12 +127,10 @@ def predict_line(xs: np.ndarray, weight: float, bias: float) -> np.ndarray:
 def _direct(
     xs: np.ndarray, ys: np.ndarray, weight: float, bias: float, scale: float
 ) -> tuple[float, float, float]:
-    """The error and the gradient over these points from their misses ``delta = prediction − y``:
-    error ``(1/N)·Σ delta²``, gradient ``(1/N)·Σ scale·delta·(x, 1)``.
-
-    ``scale`` is 1 for lesson 1's half gradient and 2 for the exact derivative; it
-    multiplies x first, as lesson 1 computes ``2 * data * (prediction - target)``.
-    """
+    """The error and the gradient over these points from their misses ``delta = prediction −
+    y``: error ``(1/N)·Σ delta²`` and gradient ``(1/N)·Σ scale·delta·(x, 1)``, with ``scale``
+    1 for lesson 1's half gradient or 2 for the exact derivative. It multiplies x first, as
+    lesson 1 computes ``2 * data * (prediction - target)``."""
     deltas = predict_line(xs, weight, bias) - ys
     count = len(deltas)
     slope_x = xs if scale == 1 else scale * xs
@@ -139,26 +138,29 @@ def _direct(
     return error, float(np.dot(slope_x, deltas)) / count, scale * float(deltas.sum()) / count
 
 
-def _excess(data: LineData, weight: object, bias: object) -> object:
-    """How far the error is above the least error, from the sums:
-    ``spread·(weight − best_weight)² + (weight·x̄ + bias − ȳ)²``.
-
-    Both terms are never negative, so nothing cancels near the best line (the second is
-    the line's miss at the mean point; without a best weight, spread is 0 and so is the first).
-    """
-    level = weight * data.mean_x + bias - data.mean_y
+def _parts(data: LineData, weight: object, bias: object) -> tuple[object, object]:
+    """``weight − best_weight`` (0 without a best weight, when spread is 0) and
+    ``level = weight·x̄ + bias − ȳ``, the line's miss at the mean point."""
     off = 0.0 if data.best_weight is None else weight - data.best_weight
+    return off, weight * data.mean_x + bias - data.mean_y
+
+
+def _excess(data: LineData, weight: object, bias: object) -> object:
+    """How far the error is above the least error: ``spread·(weight − best_weight)² + level²``.
+
+    Neither term is ever negative, so nothing cancels near the best line, where the raw
+    sums Σx², Σxy and Σy² of the textbook expansion would lose every digit.
+    """
+    off, level = _parts(data, weight, bias)
     return data.spread * off * off + level * level
 
 
 def _from_sums(data: LineData, weight: float, bias: float, scale: float) -> tuple[float, ...]:
     """The error ``least_error + excess`` and the gradient
-    ``scale·(spread·(weight − best_weight) + x̄·level, level)`` from the data's sums, at a cost
-    independent of N (``level = weight·x̄ + bias − ȳ``)."""
-    level = weight * data.mean_x + bias - data.mean_y
-    off = 0.0 if data.best_weight is None else weight - data.best_weight
-    error = _excess(data, weight, bias) + data.least_error
-    return error, scale * (data.spread * off + data.mean_x * level), scale * level
+    ``scale·(spread·(weight − best_weight) + x̄·level, level)``, at a cost independent of N."""
+    off, level = _parts(data, weight, bias)
+    gradient = scale * (data.spread * off + data.mean_x * level), scale * level
+    return _excess(data, weight, bias) + data.least_error, *gradient
 
 
 def _full(data: LineData, weight: float, bias: float, scale: float) -> tuple[float, ...]:
@@ -168,8 +170,8 @@ def _full(data: LineData, weight: float, bias: float, scale: float) -> tuple[flo
 
 
 def line_error(data: LineData, weight: float, bias: float) -> float:
-    """The mean squared error, ``error = (1/N)·Σ(weight·x + bias − y)²``: a direct mean up to
-    ``DIRECT_POINTS`` points, from the data's sums above that."""
+    """The mean squared error ``(1/N)·Σ(weight·x + bias − y)²``: a direct mean up to
+    ``DIRECT_POINTS`` points, from the data's sums above."""
     with np.errstate(over="ignore", invalid="ignore"):
         return _full(data, weight, bias, 1.0)[0]
 
@@ -177,26 +179,22 @@ def line_error(data: LineData, weight: float, bias: float) -> float:
 def line_gradient(
     data: LineData, weight: float, bias: float, exact_derivative: bool = False
 ) -> tuple[float, float]:
-    """How the error changes with (weight, bias), as the update uses it.
-
-    Lesson 1's convention: the mean of ``delta·x`` and of ``delta``, with
-    ``delta = prediction − y``, half the true gradient; ``exact_derivative=True`` gives the
-    true gradient ``(2/N)·Σ delta·(x, 1)``. Either way it points up the steepest slope,
-    at right angles to the error surface's contour.
-    """
+    """How the error changes with (weight, bias), as the update uses it: lesson 1's half
+    gradient, the means of ``delta·x`` and of ``delta``; with ``exact_derivative``, the true
+    gradient ``(2/N)·Σ delta·(x, 1)``. Minus it points down the steepest slope, at right
+    angles to the contour."""
     with np.errstate(over="ignore", invalid="ignore"):
         _, by_weight, by_bias = _full(data, weight, bias, 2.0 if exact_derivative else 1.0)
     return by_weight, by_bias
 
 
 def error_surface(data: LineData, weights: object, biases: object) -> np.ndarray:
-    """The error at every (weight, bias) pair, broadcast like numpy arithmetic, from the sums:
-    ``least_error + spread·(weight − best_weight)² + (weight·x̄ + bias − ȳ)²``, at a cost
-    independent of the number of points.
+    """The error at (weight, bias) pairs broadcast like numpy arithmetic, ``least_error +
+    excess``, at a cost independent of the number of points.
 
-    ``error_surface(data, weights[None, :], biases[:, None])`` is the grid of a contour chart
-    (one row per bias); ``error_surface(data, weights, bias)`` is the slice along the weight
-    with the bias held: lesson 1's error curve, a parabola whose tangent has the slope
+    ``error_surface(data, weights[None, :], biases[:, None])`` is a contour chart's grid,
+    one row per bias; ``error_surface(data, weights, bias)`` is the slice along the weight
+    with the bias held, lesson 1's error curve, whose tangent at a weight has the slope
     ``line_gradient(data, weight, bias, exact_derivative=True)[0]``.
     """
     weights, biases = np.asarray(weights, dtype=float), np.asarray(biases, dtype=float)
@@ -216,26 +214,24 @@ class BestLine:
 def best_line(
     data: LineData, *, weight: float | None = None, bias: float | None = None
 ) -> BestLine | None:
-    """The least-squares line, or, with the weight or the bias held, the best line that keeps it.
+    """The least-squares line or, with the weight or the bias held, the best line keeping it.
 
-    Unconstrained: ``weight = covariance / spread``, ``bias = ȳ − weight·x̄``. With the bias
-    held at b: ``weight = (covariance + x̄·(ȳ − b)) / (spread + x̄²)``, where the error's
-    slope along the weight is 0. With the weight held at w: ``bias = ȳ − w·x̄``. None when
-    no single line is best (every x the same, or every x 0 with the bias held).
+    Unconstrained: ``best_weight``, ``best_bias``. The bias held at b: ``weight = (covariance
+    + x̄·(ȳ − b)) / (spread + x̄²)``, where the slope along the weight is 0. The weight held at
+    w: ``bias = ȳ − w·x̄``. Both held: that line. None when no single line is best (every x
+    the same, or every x 0 with the bias held).
     """
-    if weight is not None and bias is not None:
-        pass
-    elif weight is not None:
+    if weight is None and bias is None:
+        if data.best_weight is None:
+            return None
+        return BestLine(data.best_weight, data.best_bias, data.least_error)
+    if bias is None:
         bias = data.mean_y - weight * data.mean_x
-    elif bias is not None:
+    elif weight is None:
         square = data.spread + data.mean_x * data.mean_x
         if square == 0:
             return None
         weight = (data.covariance + data.mean_x * (data.mean_y - bias)) / square
-    elif data.best_weight is None:
-        return None
-    else:
-        return BestLine(data.best_weight, data.best_bias, data.least_error)
     return BestLine(weight, bias, float(error_surface(data, weight, bias)))
 
 
@@ -243,11 +239,8 @@ def best_line(
 
 
 def _whole(name: str, value: object, low: int, high: int) -> int:
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, numbers.Integral)
-        or not low <= value <= high
-    ):
+    whole = isinstance(value, numbers.Integral) and not isinstance(value, bool)
+    if not whole or not low <= value <= high:
         raise ValueError(
             f"{name} must be a whole number from {low:,} to {high:,}, got {short_repr(value)}"
         )
@@ -265,12 +258,11 @@ def _fraction(name: str, value: object) -> float:
 class LineSettings:
     """One lesson-2 experiment: where the line starts and how it learns.
 
-    ``batch_size`` None (or at least the number of points) takes every step on all the
-    points; otherwise each step uses ``batch_size`` points, shuffled each epoch from
-    ``seed``, and 1 is stochastic gradient descent. ``momentum`` is β of Distill's form,
-    ``adam`` switches to Adam with ``beta1``, ``beta2`` and ``epsilon``. A frozen
-    parameter keeps its starting value. Building one checks every setting and raises
-    ``ValueError`` naming the first bad one.
+    ``batch_size`` None, or at least the number of points, steps on all the points in their
+    order; otherwise each step takes ``batch_size`` points, shuffled each epoch from ``seed``
+    (1 is stochastic gradient descent). ``momentum`` is β in Distill's form; ``adam``
+    switches to Adam with ``beta1``, ``beta2`` and ``epsilon``. A frozen parameter keeps
+    its start. Building one checks every setting, raising ``ValueError`` naming the first bad.
     """
 
     weight: float
@@ -307,7 +299,7 @@ class LineSettings:
                 raise ValueError(f"{name} must be True or False, got {getattr(self, name)!r}")
         if self.adam and checked["momentum"]:
             raise ValueError(
-                f"momentum must be 0 with adam, which has its own (beta1), got {self.momentum!r}"
+                f"momentum must be 0 with adam, which has its own beta1, got {self.momentum!r}"
             )
         for name, value in checked.items():
             object.__setattr__(self, name, value)
@@ -317,18 +309,30 @@ class LineSettings:
         return self.batch_size is not None and self.batch_size < count
 
 
+HISTORY = (
+    "weights",
+    "biases",
+    "errors",
+    "batch_errors",
+    "weight_gradients",
+    "bias_gradients",
+    "weight_steps",
+    "bias_steps",
+)
+
+
 @dataclass(frozen=True, eq=False)
 class LineRun:
     """The history of one lesson-2 run, one entry per iteration, every array read-only.
 
     Entry ``i`` is iteration ``i + 1``: the line it starts from (``weights``, ``biases``),
     the error over all the points there (``errors``, logged before the update, as lesson 1
-    logs it), the error over that iteration's mini-batch (``batch_errors``; the same for
-    batch steps), the full data's gradient there as the update's convention has it
-    (``weight_gradients``, ``bias_gradients``: minus it is the steepest way down) and the
-    step actually added (``weight_steps``, ``bias_steps``; 0 for a frozen parameter).
-    ``final_weight`` and ``final_bias`` are the line after the last update. A run whose
-    numbers overflow keeps only its finite iterations and has ``diverged`` set.
+    logs it), the error over its mini-batch (``batch_errors``; the same for batch steps),
+    the full data's gradient there in the update's convention (``weight_gradients``,
+    ``bias_gradients``; minus it is the steepest way down) and the step actually added
+    (``weight_steps``, ``bias_steps``; 0 for a frozen parameter). ``final_weight`` and
+    ``final_bias`` are the line after the last update. A run whose numbers overflow keeps
+    only its finite iterations and has ``diverged`` set.
     """
 
     data: LineData
@@ -366,28 +370,15 @@ class LineRun:
     def to_csv(self) -> str:
         """The history as CSV, every number written so that it reads back exactly."""
         columns = [self.iterations] + [getattr(self, name) for name in HISTORY]
-        lines = [",".join(("iteration", *HISTORY))]
         rows = zip(*(column.tolist() for column in columns), strict=True)
-        lines += [",".join(map(repr, row)) for row in rows]
+        lines = [",".join(("iteration", *HISTORY))] + [",".join(map(repr, row)) for row in rows]
         return "\n".join(lines) + "\n"
 
 
-HISTORY = (
-    "weights",
-    "biases",
-    "errors",
-    "batch_errors",
-    "weight_gradients",
-    "bias_gradients",
-    "weight_steps",
-    "bias_steps",
-)
-
-
 def _batches(data: LineData, settings: LineSettings) -> Iterator[tuple[np.ndarray, ...] | None]:
-    """The points of each step: None for all of them, in their order; otherwise
-    ``batch_size`` at a time from a fresh shuffle each epoch, drawn from
-    ``numpy.random.default_rng(seed)`` (an epoch's last batch may be smaller)."""
+    """Each step's points: None for all of them in their order, or ``batch_size`` at a time
+    from a fresh shuffle each epoch drawn from ``numpy.random.default_rng(seed)`` (an epoch's
+    last batch may be smaller)."""
     if not settings.stochastic(data.count):
         while True:
             yield None
@@ -400,12 +391,12 @@ def _batches(data: LineData, settings: LineSettings) -> Iterator[tuple[np.ndarra
 
 
 def _stepper(settings: LineSettings) -> Iterator[tuple[float, float]]:
-    """The steps taken from the gradients sent in, parameter by parameter.
+    """The steps taken from the gradients g sent in, parameter by parameter.
 
-    Plain: ``step = −alpha·g``. Momentum (Distill's form): ``z ← momentum·z + g`` and
-    ``step = −alpha·z``. Adam: ``m ← β₁·m + (1 − β₁)·g``, ``v ← β₂·v + (1 − β₂)·g²`` and
-    ``step = −alpha·m̂ / (√v̂ + ε)``, with ``m̂ = m / (1 − β₁ᵗ)`` and ``v̂ = v / (1 − β₂ᵗ)`` at
-    step t. A frozen parameter's step is 0.
+    Plain: ``step = −alpha·g``. Momentum (Distill's form): ``z ← momentum·z + g``,
+    ``step = −alpha·z``. Adam: ``m ← β₁·m + (1 − β₁)·g``, ``v ← β₂·v + (1 − β₂)·g²``,
+    ``step = −alpha·m̂ / (√v̂ + ε)`` with ``m̂ = m / (1 − β₁ᵗ)``, ``v̂ = v / (1 − β₂ᵗ)`` at step
+    t. A frozen parameter's step is 0.
     """
     alpha, beta = settings.alpha, settings.momentum
     beta1, beta2, epsilon = settings.beta1, settings.beta2, settings.epsilon
@@ -431,8 +422,10 @@ def _stepper(settings: LineSettings) -> Iterator[tuple[float, float]]:
         gradients = yield step(0, gradients[0]), step(1, gradients[1])
 
 
-def train_line(data: LineData, settings: LineSettings) -> LineRun:
-    """Trains the line on checked data (``line_data``) with checked settings."""
+def train_line(data: LineData, settings: LineSettings, logged: bool = True) -> LineRun:
+    """Trains the line on checked data (``line_data``) with checked settings. Unless
+    ``logged``, a mini-batch run logs its batch's error and gradient in place of the full
+    data's (a fate needs only the lines)."""
     scale = 2.0 if settings.exact_derivative else 1.0
     batches, stepper = _batches(data, settings), _stepper(settings)
     next(stepper)
@@ -440,11 +433,13 @@ def train_line(data: LineData, settings: LineSettings) -> LineRun:
     weight, bias = settings.weight, settings.bias
     with np.errstate(over="ignore", invalid="ignore"):
         for _ in range(settings.iterations):
-            error, *gradient = _full(data, weight, bias, scale)
             batch = next(batches)
-            batch_error, *steer = (
-                (error, *gradient) if batch is None else _direct(*batch, weight, bias, scale)
-            )
+            if batch is None:
+                error, *gradient = batch_error, *steer = _full(data, weight, bias, scale)
+            else:
+                batch_error, *steer = _direct(*batch, weight, bias, scale)
+                full = _full(data, weight, bias, scale) if logged else (batch_error, *steer)
+                error, *gradient = full
             weight_step, bias_step = stepper.send(steer)
             after = (
                 weight if settings.freeze_weight else weight + weight_step,
@@ -456,14 +451,8 @@ def train_line(data: LineData, settings: LineSettings) -> LineRun:
             rows.append(row)
             weight, bias = after
     columns = np.array(rows, dtype=np.float64).reshape(-1, len(HISTORY)).T.copy()
-    return LineRun(
-        data,
-        settings,
-        *columns,
-        final_weight=weight,
-        final_bias=bias,
-        diverged=len(rows) < settings.iterations,
-    )
+    stopped = len(rows) < settings.iterations
+    return LineRun(data, settings, *columns, final_weight=weight, final_bias=bias, diverged=stopped)
 
 
 def fit_line(
@@ -487,31 +476,16 @@ def fit_line(
 ) -> LineRun:
     """Fits ``prediction = weight·x + bias`` to the points by gradient descent.
 
-    Each iteration logs the error over all the points, then steps against the gradient
-    of its batch: ``weight -= alpha · mean(delta·x)``, ``bias -= alpha · mean(delta)``
-    with ``delta = prediction − y`` (half the true gradient, lesson 1's convention;
-    ``exact_derivative=True`` doubles it), or momentum's or Adam's step from it. With one
-    point and the bias frozen at 0 this is lesson 1's ``train("gradient_descent", ...)``,
-    bit for bit. Bad arguments raise ``ValueError`` naming the argument; an overflow
-    ends the run with ``diverged=True``.
+    Each iteration logs the error over all the points, then steps against its batch's
+    gradient: ``weight -= alpha·mean(delta·x)``, ``bias -= alpha·mean(delta)`` with
+    ``delta = prediction − y`` (lesson 1's half gradient; ``exact_derivative`` doubles it),
+    or momentum's or Adam's step from it. With one point and the bias frozen at 0 this is
+    lesson 1's ``train("gradient_descent", ...)`` bit for bit. Bad arguments raise
+    ``ValueError`` naming the argument; an overflow ends the run with ``diverged`` set.
     """
-    settings = LineSettings(
-        weight,
-        bias,
-        alpha,
-        iterations,
-        batch_size,
-        momentum,
-        adam,
-        beta1,
-        beta2,
-        epsilon,
-        seed,
-        exact_derivative,
-        freeze_weight,
-        freeze_bias,
-    )
-    return train_line(line_data(xs, ys), settings)
+    chosen = dict(locals())  # the keywords, as the settings name them
+    points = line_data(chosen.pop("xs"), chosen.pop("ys"))
+    return train_line(points, LineSettings(**chosen))
 
 
 # Stability before any run -------------------------------------------------------------------
@@ -521,20 +495,19 @@ def fit_line(
 class LineStability:
     """What steps on all the points do, before any run: Distill's closed forms for a quadratic.
 
-    The error's Hessian is ``hessian = (2/N)·[[Σx², Σx], [Σx, N]]``. The update uses half of
-    it in lesson 1's convention (all of it with the exact derivative); ``eigenvalues`` are
-    that matrix's, ascending, and ``condition = λmax / λmin`` (inf when every x is the
-    same). The rest is about the parameters that move, along the ``curvatures`` where they
-    change the error: ``max_stable_alpha = (2 + 2β) / λmax`` (β the momentum),
-    ``best_alpha = 2 / (λmin + λmax)`` and its ``rate = (κ − 1) / (κ + 1)``; the best
-    momentum pair ``momentum_alpha = (2 / (√λmin + √λmax))²``,
-    ``best_momentum = ((√κ − 1) / (√κ + 1))²`` and its ``momentum_rate = √best_momentum``;
-    ``contraction``, the share of the distance to the best line that one step keeps in the
-    long run with this alpha and momentum. ``weight_only_alpha = (2 + 2β) / H_ww`` is the
-    limit with the bias frozen; ``trap`` says that this alpha converges then, yet diverges
-    once both move. ``outcome`` (one of ``OUTCOMES``) is on paper, for the moving
-    parameters and their best reachable line; it is None for mini-batches and Adam,
-    which no closed form covers. The alphas are None when no parameter can move the error.
+    The error's Hessian is ``hessian = (2/N)·[[Σx², Σx], [Σx, N]]``; the update uses half of
+    it in lesson 1's convention, all of it with the exact derivative. ``eigenvalues`` are
+    that matrix's, ascending; ``condition = λmax / λmin`` (inf when every x is the same).
+    The rest concerns the moving parameters, along the ``curvatures`` where they change the
+    error: ``max_stable_alpha = (2 + 2β) / λmax`` (β the momentum), ``best_alpha =
+    2 / (λmin + λmax)`` and its ``rate = (κ − 1) / (κ + 1)``, the best momentum pair
+    ``momentum_alpha = (2 / (√λmin + √λmax))²``, ``best_momentum = ((√κ − 1) / (√κ + 1))²``
+    and its ``momentum_rate = √best_momentum``, and ``contraction``, the share of the
+    distance to the best line one step keeps in the long run with this alpha and momentum.
+    ``weight_only_alpha = (2 + 2β) / H_ww`` is the limit with the bias frozen; ``trap``: this
+    alpha converges then, yet diverges once both move. ``outcome`` (one of ``OUTCOMES``) is
+    on paper, towards the best reachable line; None for mini-batches and Adam, which no
+    closed form covers. The alphas are None when no parameter can change the error.
     """
 
     hessian: tuple[tuple[float, float], tuple[float, float]]
@@ -554,9 +527,9 @@ class LineStability:
 
 
 def _radius(alpha: float, beta: float, curvature: float) -> float:
-    """The share of the distance along one eigenvector that a step keeps in the long run:
-    the larger root size of ``r² − (1 + β − α·λ)·r + β = 0``, which is ``|1 − α·λ|`` without
-    momentum and ``√β`` when the roots are complex."""
+    """The share of the distance along one eigenvector a step keeps in the long run: the
+    larger root size of ``r² − (1 + β − α·λ)·r + β = 0``, ``|1 − α·λ|`` without momentum and
+    ``√β`` when the roots are complex."""
     middle = 1 + beta - alpha * curvature
     discriminant = middle * middle - 4 * beta
     if discriminant < 0:
@@ -576,19 +549,9 @@ def line_stability(
     freeze_bias: bool = False,
 ) -> LineStability:
     """The curvature of the error over these x, its condition, and every limit on alpha."""
-    xs = _column("xs", xs)
-    settings = LineSettings(
-        0.0,
-        0.0,
-        alpha,
-        1,
-        batch_size,
-        momentum,
-        adam,
-        exact_derivative=exact_derivative,
-        freeze_weight=freeze_weight,
-        freeze_bias=freeze_bias,
-    )  # checks every argument
+    chosen = dict(locals())
+    xs = _column("xs", chosen.pop("xs"))
+    settings = LineSettings(0.0, 0.0, iterations=1, **chosen)  # checks every argument
     alpha, beta = settings.alpha, settings.momentum
     mean_x, spread, _ = _moments(xs)
     scale, square = (2.0 if exact_derivative else 1.0), spread + mean_x * mean_x
@@ -600,9 +563,9 @@ def line_stability(
         (True, False): (1.0,),
         (True, True): (),
     }[freeze_weight, freeze_bias]
-    curvatures = tuple(scale * each for each in moving)
-    limit = 2 + 2 * beta
-    closed = {"hessian": ((2 * square, 2 * mean_x), (2 * mean_x, 2.0))}
+    curvatures, limit = tuple(scale * each for each in moving), 2 + 2 * beta
+    alphas = ("max_stable_alpha", "best_alpha", "rate", "momentum_alpha", "best_momentum")
+    closed: dict = dict.fromkeys((*alphas, "momentum_rate"))  # None when nothing moves
     if curvatures:
         least, most = curvatures[0], curvatures[-1]
         ratio, root = most / least, math.sqrt(most / least)
@@ -614,9 +577,6 @@ def line_stability(
             "best_momentum": ((root - 1) / (root + 1)) ** 2,
             "momentum_rate": (root - 1) / (root + 1),
         }
-    else:
-        closed |= dict.fromkeys(("max_stable_alpha", "best_alpha", "rate"), None)
-        closed |= dict.fromkeys(("momentum_alpha", "best_momentum", "momentum_rate"), None)
     if settings.adam or settings.stochastic(len(xs)):
         outcome = None
     elif not curvatures or alpha == 0:
@@ -624,43 +584,63 @@ def line_stability(
     else:
         reach = alpha * curvatures[-1]
         outcome = "diverges" if reach > limit else "bounces" if reach == limit else "converges"
-    return LineStability(
-        eigenvalues=(scale * low, scale * top),
-        condition=top / low if low > 0 else math.inf,
-        curvatures=curvatures,
-        contraction=max((_radius(alpha, beta, each) for each in curvatures), default=1.0),
-        weight_only_alpha=limit / (scale * square) if square > 0 else None,
-        trap=alpha * scale * square < limit <= alpha * scale * top,
-        outcome=outcome,
-        **closed,
+    closed |= {
+        "hessian": ((2 * square, 2 * mean_x), (2 * mean_x, 2.0)),
+        "eigenvalues": (scale * low, scale * top),
+        "condition": top / low if low > 0 else math.inf,
+        "curvatures": curvatures,
+        "contraction": max((_radius(alpha, beta, each) for each in curvatures), default=1.0),
+        "weight_only_alpha": limit / (scale * square) if square > 0 else None,
+        "trap": alpha * scale * square < limit <= alpha * scale * top,
+        "outcome": outcome,
+    }
+    return LineStability(**closed)
+
+
+def stability_of(data: LineData, settings: LineSettings) -> LineStability:
+    """``line_stability`` for these points and settings."""
+    return line_stability(
+        data.xs,
+        settings.alpha,
+        momentum=settings.momentum,
+        exact_derivative=settings.exact_derivative,
+        adam=settings.adam,
+        batch_size=settings.batch_size,
+        freeze_weight=settings.freeze_weight,
+        freeze_bias=settings.freeze_bias,
     )
 
 
 # Where a run ends ---------------------------------------------------------------------------
 
 PLAYED = 3_000
-"""Iterations a run on all the points is played before its closed form carries it on."""
+"""Iterations a run on all the points is played before its linear map carries it on."""
 PLAYED_NOISY = 6_000
-"""Iterations a mini-batch or Adam run is played: no closed form carries it further."""
+"""Iterations a mini-batch run is played; no closed form carries it further."""
+PLAYED_ADAM = 20_000
+"""Iterations an Adam run is played: near the best line its memory of large slopes fades,
+and its steps can grow again after more than ten thousand iterations."""
 TAIL = 256
-"""The stretch at the end of what is played from which a run's ending is read."""
-TINY = 1e-300  # a gap counted as this small when it is 0, so that a logarithm exists
+"""The last iterations of a run on all the points from which its ending is read (a noisy
+run's ending is read from the second half of what is played)."""
+CARRIED = 512_000
+"""Iterations a run on all the points is carried on in exact arithmetic, at most."""
 
 
 @dataclass(frozen=True)
 class LineFate:
     """What a run does if it is played on for ever, decided by the run itself.
 
-    The answer is the least error any line has. A run ``converges`` when its error comes
-    within ``TOLERANCE`` of it and stays. A frozen parameter may keep it out of reach:
-    then the run ``stalls`` on ``reach``, the best line it can reach, ``short`` above the
-    least error. ``at`` is the iteration from which it does so for good (None when no one
-    can tell), read from the run played on when ``exact``, else carried on by the closed
-    form (``about``). ``certain`` says whether the ending is proved, by a line that comes
-    back or by the closed form; mini-batch and Adam runs have no closed form, and their
-    fate is what the ``played`` iterations show. ``low`` and ``high`` bound the gap (``reach_gaps``)
-    over the last ``TAIL`` of them. ``rounding`` flags an estimate whose last steps come
-    near the rounding of 64-bit floats, which may stop the run sooner.
+    The answer is the least error any line has: a run ``converges`` when its error comes
+    within ``TOLERANCE`` of it and stays. A frozen parameter may keep it out of reach: the
+    run then ``stalls`` on ``reach``, the best line it can reach, ``short`` above the least
+    error. ``at`` is the iteration from which it does so for good (None when no one can
+    tell): read from the run played on when ``exact``, else carried on by its linear map or
+    contraction factor. ``certain`` says whether the ending is proved (by a line that comes
+    back or by the closed form); a mini-batch or Adam run is only what its ``played``
+    iterations show. ``low`` and ``high`` bound ``reach_gaps`` over the last ``watched``
+    of them. ``rounding`` flags a late ending whose last steps come near the gap between
+    64-bit floats, which may stop the run sooner.
     """
 
     outcome: str
@@ -670,31 +650,30 @@ class LineFate:
     played: int
     reach: BestLine | None
     short: float
-    low: float
-    high: float
+    watched: int
+    low: float = math.inf
+    high: float = math.inf
     rounding: bool = False
 
 
 def _reach(data: LineData, settings: LineSettings) -> tuple[BestLine | None, float]:
-    """The best line the moving parameters can reach, and how far its error is above the least."""
-    weight, bias = settings.weight, settings.bias
+    """The best line the moving parameters can reach, and its error above the least."""
     held = {
-        "weight": weight if settings.freeze_weight else None,
-        "bias": bias if settings.freeze_bias else None,
+        "weight": settings.weight if settings.freeze_weight else None,
+        "bias": settings.bias if settings.freeze_bias else None,
     }
     reach = best_line(data, **held)
-    if reach is None:
-        return None, 0.0 if held["bias"] is None else float(_excess(data, weight, bias))
-    return reach, float(_excess(data, reach.weight, reach.bias))
+    if reach is None:  # no single best: every x the same, or every x 0 with the bias held
+        return None, 0.0 if held["bias"] is None else _excess(data, settings.weight, settings.bias)
+    return reach, _excess(data, reach.weight, reach.bias)
 
 
 def reach_gaps(
     data: LineData, settings: LineSettings, weights: np.ndarray, biases: np.ndarray
 ) -> np.ndarray:
     """How far each line's error is above that of the best line the moving parameters can
-    reach (``BestLine``), from the sums so that nothing cancels:
-    both moving, ``excess``; bias frozen, ``(spread + x̄²)·(weight − reach.weight)²``;
-    weight frozen, ``(bias − reach.bias)²``; both frozen, 0."""
+    reach, with nothing to cancel: both moving, ``excess``; the bias frozen,
+    ``(spread + x̄²)·(weight − reach.weight)²``; the weight frozen, ``(bias − reach.bias)²``."""
     reach, _ = _reach(data, settings)
     with np.errstate(over="ignore", invalid="ignore"):
         if not (settings.freeze_weight or settings.freeze_bias):
@@ -703,28 +682,67 @@ def reach_gaps(
             return np.zeros_like(weights)
         if settings.freeze_weight:
             return (biases - reach.bias) ** 2
-        square = data.spread + data.mean_x * data.mean_x
-        return square * (weights - reach.weight) ** 2
+        return (data.spread + data.mean_x * data.mean_x) * (weights - reach.weight) ** 2
 
 
 def excess_errors(run: LineRun) -> np.ndarray:
-    """How far each logged error is above that of the best line the run can reach, accurate
-    to the last bits near it (from the sums), for a log-scale chart; read-only."""
+    """How far each logged error is above the best reachable line's, accurate to the last bits
+    near it, for a log-scale chart; read-only."""
     gaps = reach_gaps(run.data, run.settings, run.weights, run.biases)
     gaps.flags.writeable = False
     return gaps
 
 
-def _cycle(weights: np.ndarray, biases: np.ndarray, stateless: bool) -> tuple[int, int] | None:
-    """Where the lines start repeating for ever, and every how many iterations: for plain
-    steps on all the points a line coming back proves it; otherwise (momentum, Adam,
-    batches) the last ``TAIL`` iterations must repeat."""
-    stretch = 1 if stateless else TAIL
+@functools.lru_cache(maxsize=16)
+def line_fate(data: LineData, settings: LineSettings) -> LineFate:
+    """Where a run with these settings ends, whatever its number of iterations.
+
+    It is played for ``PLAYED`` iterations (``PLAYED_NOISY`` with mini-batches,
+    ``PLAYED_ADAM`` with Adam); a run on all the points without Adam is then carried on
+    in exact arithmetic. Cached, as the forecast and the verdict of one run both ask.
+    """
+    noisy = settings.adam or settings.stochastic(data.count)
+    played = PLAYED_ADAM if settings.adam else PLAYED_NOISY if noisy else PLAYED
+    reach, short = _reach(data, settings)
+    known = {"played": played, "reach": reach, "short": short}
+    known["watched"] = played // 2 if noisy else TAIL
+    run = train_line(data, replace(settings, iterations=played), logged=False)
+    lines = np.append(run.weights, run.final_weight), np.append(run.biases, run.final_bias)
+    gaps = reach_gaps(data, settings, *lines)
+    if run.diverged or not np.isfinite(gaps).all():  # the full data's numbers overflow first
+        run = train_line(data, replace(settings, iterations=played))
+    if run.diverged:
+        return LineFate("diverges", run.diverged_at, True, True, **known)
+    far = np.flatnonzero(gaps > TOLERANCE)
+    arrived = int(far[-1]) + 2 if far.size else 1
+    there = "converges" if short <= TOLERANCE else "stalls"
+    tail = gaps[-known["watched"] :]
+    known |= {"low": float(tail.min()), "high": float(tail.max())}
+    cycle = _cycle(*lines, 1 if not (noisy or settings.momentum) else known["watched"])
+    if cycle is not None:
+        start, period = cycle
+        looped = gaps[start : start + period]
+        if looped.max() <= TOLERANCE:
+            return LineFate(there, arrived, True, not noisy, **known)
+        hops = looped.min() <= TOLERANCE or _around(reach, lines[0][start:], lines[1][start:])
+        outcome = "bounces" if period > 1 and hops else "stalls"
+        return LineFate(outcome, start + 1, True, not noisy, **known)
+    if noisy:
+        if known["high"] <= TOLERANCE:
+            return LineFate(there, arrived, True, False, **known)
+        return LineFate("bounces", None, False, False, **known)
+    return _carried_on(data, settings, run, known, arrived)
+
+
+def _cycle(weights: np.ndarray, biases: np.ndarray, stretch: int) -> tuple[int, int] | None:
+    """Where the lines start repeating for ever, and every how many iterations: the last
+    ``stretch`` must repeat (one line coming back proves it for plain steps on all the
+    points; momentum, Adam and batches carry more than the line from step to step)."""
     for period in range(1, 65):
         if len(weights) < stretch + period:
             return None
-        ends = slice(len(weights) - stretch, None), slice(len(weights) - stretch - period, -period)
-        if all(np.array_equal(each[ends[0]], each[ends[1]]) for each in (weights, biases)):
+        now, before = slice(-stretch, None), slice(-stretch - period, -period)
+        if all(np.array_equal(each[now], each[before]) for each in (weights, biases)):
             repeats = (weights[:-period] == weights[period:]) & (
                 biases[:-period] == biases[period:]
             )
@@ -732,105 +750,83 @@ def _cycle(weights: np.ndarray, biases: np.ndarray, stateless: bool) -> tuple[in
     return None
 
 
-def _log_keep(alpha: float, beta: float, curvature: float) -> float:
-    """The log of ``_radius``, accurate when a step keeps nearly all of the distance."""
-    shrink = alpha * curvature
-    if beta == 0:
-        if shrink == 1:
-            return -math.inf
-        return math.log1p(-shrink) if shrink < 1 else math.log(shrink - 1)
-    keep = _radius(alpha, beta, curvature)
-    return math.log(keep) if abs(1 - keep) > 1e-6 else -shrink / (1 - beta)
-
-
-def line_fate(data: LineData, settings: LineSettings) -> LineFate:
-    """Where a run with these settings ends, whatever its number of iterations.
-
-    It is played for ``PLAYED`` iterations (``PLAYED_NOISY`` for mini-batches and Adam);
-    runs on all the points without Adam are then carried on by their contraction factor.
-    """
-    noisy = settings.adam or settings.stochastic(data.count)
-    played = PLAYED_NOISY if noisy else PLAYED
-    run = train_line(data, replace(settings, iterations=played))
-    reach, short = _reach(data, settings)
-    if run.diverged:
-        return LineFate(
-            "diverges", run.diverged_at, True, True, played, reach, short, math.inf, math.inf
-        )
-    weights, biases = (
-        np.append(run.weights, run.final_weight),
-        np.append(run.biases, run.final_bias),
-    )
-    gaps = reach_gaps(data, settings, weights, biases)
-    far = np.flatnonzero(gaps > TOLERANCE)
-    arrived = int(far[-1]) + 2 if far.size else 1
-    there = "converges" if short <= TOLERANCE else "stalls"
-    tail = gaps[-TAIL:]
-    known = {"played": played, "reach": reach, "short": short}
-    known |= {"low": float(tail.min()), "high": float(tail.max())}
-    cycle = _cycle(weights, biases, not (noisy or settings.momentum))
-    if cycle is not None:
-        start, period = cycle
-        looped = gaps[start : start + period]
-        if looped.max() <= TOLERANCE:
-            return LineFate(there, arrived, True, not noisy, **known)
-        hops = looped.min() <= TOLERANCE or _around(reach, weights[start:], biases[start:])
-        outcome = "bounces" if period > 1 and hops else "stalls"
-        return LineFate(outcome, start + 1, True, not noisy, **known)
-    if noisy:
-        if known["high"] <= TOLERANCE:
-            return LineFate(there, arrived, True, False, **known)
-        return LineFate("bounces", None, False, False, **known)
-    analysis = line_stability(
-        data.xs,
-        settings.alpha,
-        momentum=settings.momentum,
-        exact_derivative=settings.exact_derivative,
-        freeze_weight=settings.freeze_weight,
-        freeze_bias=settings.freeze_bias,
-    )
-    settled = known["high"] <= TOLERANCE / 4 or (not settings.momentum and gaps[-1] <= TOLERANCE)
-    if analysis.outcome == "converges" and settled:  # each step shrinks the gap from here on
-        return LineFate(there, arrived, True, True, **known)
-    return _carried_on(
-        analysis, settings, known, gaps[-1] if not settings.momentum else known["high"], there
-    )
-
-
 def _around(reach: BestLine | None, weights: np.ndarray, biases: np.ndarray) -> bool:
-    """Whether the lines hop around the best reachable line: it lies between their extremes."""
-    if reach is None:
-        return False
-    return bool(
+    """Whether the lines hop around the best reachable one: it lies within their extremes."""
+    return reach is not None and bool(
         weights.min() <= reach.weight <= weights.max()
         and biases.min() <= reach.bias <= biases.max()
     )
 
 
 def _carried_on(
-    analysis: LineStability, settings: LineSettings, known: dict, gap: float, there: str
+    data: LineData, settings: LineSettings, run: LineRun, known: dict, arrived: int
 ) -> LineFate:
-    """A run on all the points still on its way: the gap shrinks or grows by the square of
-    its contraction factor per iteration, so the iterations it needs are ``log`` ratios."""
-    alpha, beta = settings.alpha, settings.momentum
-    keep = max(_log_keep(alpha, beta, each) for each in analysis.curvatures)
-    start = known["played"] + 1
+    """A run on all the points still on its way: carried on by its linear map (``_settles``)
+    or, when it diverges, by its contraction factor, the gap growing by its square per step."""
+    alpha, beta, start = settings.alpha, settings.momentum, known["played"] + 1
+    analysis = stability_of(data, settings)
+    limit = 2 + 2 * beta
+    if abs(alpha * analysis.curvatures[-1] - limit) <= 1e-9 * limit:
+        # At the limit rounding decides whether each step lands a hair nearer or further:
+        # about as far across, for longer than anyone will watch.
+        return LineFate("bounces", None, False, analysis.outcome == "bounces", **known)
+    final = np.array([run.final_weight, run.final_bias])
     if analysis.outcome == "diverges":
-        steps = math.log(sys.float_info.max / max(gap, TINY)) / (2 * keep)
-        return LineFate("diverges", start + math.ceil(steps), False, True, **known)
-    if analysis.outcome != "converges" or keep == 0:
-        return LineFate("bounces", None, False, True, **known)
-    steps = math.log(TOLERANCE / gap) / (2 * keep)
-    # Near the tolerance the distance along the slowest direction is about √(TOL / λ) and a
+        gap = float(reach_gaps(data, settings, final[:1], final[1:])[0])
+        steps = math.log(sys.float_info.max / max(gap, TINY)) / math.log(analysis.contraction)
+        return LineFate("diverges", start + math.ceil(steps / 2), False, True, **known)
+    there = "converges" if known["short"] <= TOLERANCE else "stalls"
+    reach = known["reach"] or BestLine(final[0], data.mean_y - final[0] * data.mean_x, 0.0)
+    more = _settles(data, settings, final - [reach.weight, reach.bias], run)
+    at = None if more is None else start + more if more else arrived
+    # Near the tolerance the distance along the slowest direction is about √(TOL / λ), and a
     # step moves about alpha·λ times that: is it still well above the gap between doubles?
-    least = analysis.curvatures[0]
-    scale = 2.0 if settings.exact_derivative else 1.0
+    least, scale = analysis.curvatures[0], 2.0 if settings.exact_derivative else 1.0
     move = alpha * least * math.sqrt(TOLERANCE * scale / least) / (1 - beta)
-    reach = known["reach"]
-    where = (reach.weight, reach.bias) if reach else (settings.weight, settings.bias)
-    rounding = move < 64 * max(math.ulp(each) for each in where)
-    at = start + math.ceil(min(steps, 1e15))
-    return LineFate(there, at, False, True, rounding=rounding, **known)
+    rounding = move < 64 * max(math.ulp(reach.weight), math.ulp(reach.bias))
+    return LineFate(there, at, at == arrived, True, rounding=rounding, **known)
+
+
+TINY = 1e-300  # a gap of 0 counted as this small, so that it has a logarithm
+BLOCK = 256  # iterations carried on at once
+
+
+def _settles(
+    data: LineData, settings: LineSettings, offset: np.ndarray, run: LineRun
+) -> int | None:
+    """How many more iterations until the gap stays within the tolerance, in exact
+    arithmetic, or None when that is beyond ``CARRIED``.
+
+    From the last line, its offset δ from the best reachable line and momentum's velocity
+    z = −step / alpha evolve linearly: ``z ← β·z + A·δ`` and ``δ ← δ − alpha·z``, with A
+    the update's curvature; the gap is ``δᵀ·C·δ``, C half the Hessian.
+    """
+    moving = [not settings.freeze_weight, not settings.freeze_bias]
+    square = data.spread + data.mean_x * data.mean_x
+    own = np.array([[square, data.mean_x], [data.mean_x, 1.0]])[np.ix_(moving, moving)]
+    curvature = (2.0 if settings.exact_derivative else 1.0) * own
+    alpha, beta, size = settings.alpha, settings.momentum, len(own)
+    identity = np.eye(size)
+    step = np.block(
+        [[identity - alpha * curvature, -alpha * beta * identity], [curvature, beta * identity]]
+    )
+    last = np.array([run.weight_steps[-1], run.bias_steps[-1]])
+    state = np.concatenate([offset[moving], -last[moving] / alpha])
+    powers = [np.eye(2 * size)]
+    for _ in range(BLOCK - 1):
+        powers.append(step @ powers[-1])
+    powers, jump = np.array(powers), step @ powers[-1]
+    far, previous = 0, math.inf
+    with np.errstate(under="ignore"):
+        for block in range(0, CARRIED, BLOCK):
+            offsets = (powers @ state)[:, :size]
+            gaps = np.einsum("ij,jk,ik->i", offsets, own, offsets)
+            beyond = np.flatnonzero(gaps > TOLERANCE)
+            far = block + int(beyond[-1]) + 1 if beyond.size else far
+            if gaps.max() <= min(TOLERANCE / 4, previous):
+                return far
+            previous, state = gaps.max(), jump @ state
+    return None
 
 
 # Points typed, pasted or uploaded -----------------------------------------------------------
@@ -968,6 +964,7 @@ PATIENTS = ((1, 2, 3, 4, 5, 6, 7, 8), (2, 3, 4, 6, 7, 9, 10, 11))
 """Today's patients (x) and tomorrow's (y) on eight days; (3, 4) is lesson 1's one point."""
 CITY = ((10, 12, 14, 16, 18, 20, 22, 24), (15, 18, 20, 23, 25, 28, 31, 33))
 """A larger hospital: x far from 0 next to its spread, so the error surface is a long valley."""
+CITY_SCALED = (tuple(centre_and_scale(CITY[0]).tolist()), CITY[1])
 
 
 @dataclass(frozen=True)
@@ -983,107 +980,38 @@ class LinePreset:
     lesson: str
 
 
-def _preset(
-    key: str, title: str, points: tuple, outcome: str, lesson: str, **chosen: object
-) -> LinePreset:
-    settings = LineSettings(**{"weight": 0.5, "bias": 0.0, "iterations": 200, **chosen})
-    return LinePreset(key, title, *points, settings, outcome, lesson)
-
-
-CITY_SCALED = (tuple(centre_and_scale(CITY[0]).tolist()), CITY[1])
-
-LINE_PRESETS = (
-    _preset(
-        "batch",
-        "1. A line through the patients",
-        PATIENTS,
-        "converges",
-        "Steps on all eight points slide the line towards the best one; the bias learns last, "
-        "along the surface's long shallow valley.",
-        alpha=0.07,
-    ),
-    _preset(
-        "too_big",
-        "2. Alpha too large",
-        PATIENTS,
-        "diverges",
-        "Alpha 0.1 is above the largest stable alpha, 2 / λmax: each step overshoots the valley "
-        "further than the last.",
-        alpha=0.1,
-    ),
-    _preset(
-        "frozen_bias",
-        "3. Bias frozen at 0",
-        PATIENTS,
-        "stalls",
-        "With the bias frozen the line must pass through 0: the weight finds the best such line, "
-        "whose error stays above the least.",
-        alpha=0.05,
-        freeze_bias=True,
-    ),
-    _preset(
-        "trap",
-        "4. Stable alone, unstable together",
-        PATIENTS,
-        "diverges",
-        "Alpha 0.078 converges with the bias frozen (limit 2 / H_ww), yet once the bias moves "
-        "too the curvature is larger and the same alpha blows up.",
-        alpha=0.078,
-    ),
-    _preset(
-        "stochastic",
-        "5. Stochastic: one point per step",
-        PATIENTS,
-        "bounces",
-        "Each step follows one point's own slope, so the line keeps hopping around the best "
-        "line instead of settling on it.",
-        alpha=0.01,
-        batch_size=1,
-    ),
-    _preset(
-        "mini_batch",
-        "6. Mini-batches of four",
-        PATIENTS,
-        "bounces",
-        "Four points per step average some of the noise away, but not all of it.",
-        alpha=0.02,
-        batch_size=4,
-    ),
-    _preset(
-        "momentum",
-        "7. Momentum 0.9",
-        PATIENTS,
-        "converges",
-        "The velocity carries the line along the shallow valley, much faster than plain steps.",
-        alpha=0.02,
-        momentum=0.9,
-    ),
-    _preset(
-        "adam",
-        "8. Adam",
-        PATIENTS,
-        "converges",
-        "Adam scales each parameter's step by the size of its recent gradients.",
-        alpha=0.1,
-        adam=True,
-    ),
-    _preset(
-        "uncentred",
-        "9. Large x, far from 0",
-        CITY,
-        "converges",
-        "Here x runs from 10 to 24: the surface is a valley thousands of times longer than "
-        "wide, and even the best alpha needs tens of thousands of steps.",
-        alpha=0.006,
-        iterations=500,
-    ),
-    _preset(
-        "centred",
-        "10. The same points, centred and scaled",
-        CITY_SCALED,
-        "converges",
-        "Measuring x from its mean in units of its spread makes the surface round: the same "
-        "line is found in a few dozen steps.",
-        alpha=0.5,
-    ),
+_LESSONS = {
+    "batch": "Steps on all eight points slide the line to the best one; the bias learns last.",
+    "too_big": "Alpha is above 2 / λmax: each step overshoots the valley further than the last.",
+    "frozen_bias": "A line through 0 at best: the weight settles, the error stays above the least.",
+    "trap": "Stable with the bias frozen, yet once the bias moves too, the same alpha blows up.",
+    "stochastic": "Each step follows one point's slope: the line hops around the best line.",
+    "mini_batch": "Four points per step average some of the noise away, not all of it.",
+    "momentum": "The velocity carries the line along the shallow valley, far faster.",
+    "adam": "Adam races to the best line, but with a fixed alpha its steps grow again there.",
+    "uncentred": "x far from 0: a valley thousands of times longer than wide, and a long walk.",
+    "centred": "The same points centred and scaled: a round bowl, crossed in a few dozen steps.",
+}
+_POINTS = {"uncentred": CITY, "centred": CITY_SCALED}
+LINE_PRESETS = tuple(
+    LinePreset(
+        key,
+        title,
+        *_POINTS.get(key, PATIENTS),
+        LineSettings(**{"weight": 0.5, "bias": 0.0, "iterations": 200, **chosen}),
+        outcome,
+        _LESSONS[key],
+    )
+    for key, title, outcome, chosen in (
+        ("batch", "1. A line through the patients", "converges", {"alpha": 0.07}),
+        ("too_big", "2. Alpha too large", "diverges", {"alpha": 0.1}),
+        ("frozen_bias", "3. Bias frozen at 0", "stalls", {"alpha": 0.05, "freeze_bias": True}),
+        ("trap", "4. Stable alone, unstable together", "diverges", {"alpha": 0.078}),
+        ("stochastic", "5. One point per step", "bounces", {"alpha": 0.01, "batch_size": 1}),
+        ("mini_batch", "6. Mini-batches of four", "bounces", {"alpha": 0.02, "batch_size": 4}),
+        ("momentum", "7. Momentum 0.9", "converges", {"alpha": 0.02, "momentum": 0.9}),
+        ("adam", "8. Adam", "bounces", {"alpha": 0.1, "adam": True}),
+        ("uncentred", "9. Large x", "converges", {"alpha": 0.006, "iterations": 500}),
+        ("centred", "10. The same, centred and scaled", "converges", {"alpha": 0.5}),
+    )
 )

@@ -68,13 +68,24 @@ def exact_error(xs, ys, weight, bias) -> Fraction:
 @pytest.mark.parametrize("exact", [False, True])
 def test_the_articles_point_with_the_bias_frozen_at_0_is_lesson_1_bit_for_bit(alpha, exact):
     mine = fit_line(
-        [3.0], [4.0], weight=0.5, bias=0.0, alpha=alpha, iterations=20,
-        exact_derivative=exact, freeze_bias=True,
-    )  # fmt: skip
-    gold = tinynet.train(
-        "gradient_descent", weight=0.5, data=3, target=4, iterations=20, alpha=alpha,
+        [3.0],
+        [4.0],
+        weight=0.5,
+        bias=0.0,
+        alpha=alpha,
+        iterations=20,
         exact_derivative=exact,
-    )  # fmt: skip
+        freeze_bias=True,
+    )
+    gold = tinynet.train(
+        "gradient_descent",
+        weight=0.5,
+        data=3,
+        target=4,
+        iterations=20,
+        alpha=alpha,
+        exact_derivative=exact,
+    )
     assert bits(mine.weights) == bits(gold.weights)
     assert bits(mine.errors) == bits(gold.errors)
     assert bits(mine.weight_steps) == bits(gold.updates)
@@ -101,13 +112,24 @@ def test_one_point_with_the_bias_frozen_at_0_is_lesson_1_bit_for_bit(
     x, y, weight, alpha, exact, iterations
 ):
     mine = fit_line(
-        [x], [y], weight=weight, bias=0.0, alpha=alpha, iterations=iterations,
-        exact_derivative=exact, freeze_bias=True,
-    )  # fmt: skip
+        [x],
+        [y],
+        weight=weight,
+        bias=0.0,
+        alpha=alpha,
+        iterations=iterations,
+        exact_derivative=exact,
+        freeze_bias=True,
+    )
     gold = tinynet.train(
-        "gradient_descent", weight=weight, data=x, target=y, iterations=iterations,
-        alpha=alpha, exact_derivative=exact,
-    )  # fmt: skip
+        "gradient_descent",
+        weight=weight,
+        data=x,
+        target=y,
+        iterations=iterations,
+        alpha=alpha,
+        exact_derivative=exact,
+    )
     assert bits(mine.weights) == bits(gold.weights)
     assert bits(mine.errors) == bits(gold.errors)
     assert bits(mine.weight_steps) == bits(gold.updates)
@@ -196,12 +218,21 @@ def test_momentum_and_adam_follow_their_papers(method):
 
 
 def test_a_frozen_parameter_never_moves_but_its_gradient_is_still_shown():
-    run = fit_line(PATIENT_XS, PATIENT_YS, weight=1, bias=3, alpha=0.05, iterations=50,
-                   freeze_weight=True)  # fmt: skip
+    run = fit_line(
+        PATIENT_XS, PATIENT_YS, weight=1, bias=3, alpha=0.05, iterations=50, freeze_weight=True
+    )
     assert (run.weights == 1).all() and (run.weight_steps == 0).all()
     assert (run.weight_gradients != 0).any() and run.final_weight == 1
-    both = fit_line(PATIENT_XS, PATIENT_YS, weight=1, bias=3, alpha=0.05, iterations=5,
-                    freeze_weight=True, freeze_bias=True)  # fmt: skip
+    both = fit_line(
+        PATIENT_XS,
+        PATIENT_YS,
+        weight=1,
+        bias=3,
+        alpha=0.05,
+        iterations=5,
+        freeze_weight=True,
+        freeze_bias=True,
+    )
     assert (both.errors == both.errors[0]).all()
 
 
@@ -229,8 +260,9 @@ def test_an_overflow_stops_the_run_keeping_every_finite_iteration():
 
 
 def test_a_run_is_read_only_and_its_csv_reads_back_exactly():
-    run = fit_line(PATIENT_XS, PATIENT_YS, weight=0.5, bias=0, alpha=0.07, iterations=30,
-                   batch_size=3)  # fmt: skip
+    run = fit_line(
+        PATIENT_XS, PATIENT_YS, weight=0.5, bias=0, alpha=0.07, iterations=30, batch_size=3
+    )
     with pytest.raises(ValueError, match="read-only"):
         run.weights[0] = 1.0
     with pytest.raises(AttributeError):
@@ -453,9 +485,11 @@ def test_the_hessian_is_the_second_difference_of_the_surface():
 
     by_weight = (error(1 + step, 0) - 2 * error(1, 0) + error(1 - step, 0)) / step**2
     across = (
-        error(1 + step, step) - error(1 + step, -step) - error(1 - step, step)
+        error(1 + step, step)
+        - error(1 + step, -step)
+        - error(1 - step, step)
         + error(1 - step, -step)
-    ) / (4 * step**2)  # fmt: skip
+    ) / (4 * step**2)
     hessian = line_stability(PATIENT_XS, 0.01).hessian
     assert by_weight == pytest.approx(hessian[0][0], rel=1e-6)
     assert across == pytest.approx(hessian[0][1], rel=1e-6)
@@ -507,9 +541,14 @@ def test_the_best_alpha_keeps_kappa_minus_1_over_kappa_plus_1_per_step():
 def test_the_best_momentum_keeps_root_beta_per_step_not_twice_that():
     analysis = line_stability(PATIENT_XS, 0.01)
     _, gaps = gaps_after(
-        PATIENT_XS, PATIENT_YS, 120, weight=0.5, bias=0, alpha=analysis.momentum_alpha,
+        PATIENT_XS,
+        PATIENT_YS,
+        120,
+        weight=0.5,
+        bias=0,
+        alpha=analysis.momentum_alpha,
         momentum=analysis.best_momentum,
-    )  # fmt: skip
+    )
     rate = measured_rate(gaps[:100], stretch=80)
     assert rate == pytest.approx(math.sqrt(analysis.best_momentum), rel=0.05)
     assert rate != pytest.approx(2 * math.sqrt(analysis.best_momentum), rel=0.3)
@@ -523,8 +562,9 @@ def test_the_contraction_is_the_decay_a_run_shows(share, momentum):
     alpha = share * analysis.max_stable_alpha / 2  # alpha·λmax = share·(1 + momentum)
     analysis = line_stability(PATIENT_XS, alpha, momentum=momentum)
     assume(0.5 < analysis.contraction < 0.995)
-    _, gaps = gaps_after(PATIENT_XS, PATIENT_YS, 1500, weight=0.5, bias=0, alpha=alpha,
-                         momentum=momentum)  # fmt: skip
+    _, gaps = gaps_after(
+        PATIENT_XS, PATIENT_YS, 1500, weight=0.5, bias=0, alpha=alpha, momentum=momentum
+    )
     assume(gaps[-1] > 1e-24)
     assert measured_rate(gaps, 300) == pytest.approx(analysis.contraction, rel=0.02)
 
@@ -648,8 +688,14 @@ def test_a_typed_table_skips_empty_rows_and_names_the_bad_cell():
 
 def test_fit_line_accepts_numpy_arrays_and_tuples_alike():
     first = fit_line(np.array(PATIENT_XS), PATIENT_YS, weight=0.5, bias=0, alpha=0.05, iterations=9)
-    second = fit_line(list(PATIENT_XS), np.array(PATIENT_YS, dtype=np.int64), weight=0.5, bias=0,
-                      alpha=0.05, iterations=9)  # fmt: skip
+    second = fit_line(
+        list(PATIENT_XS),
+        np.array(PATIENT_YS, dtype=np.int64),
+        weight=0.5,
+        bias=0,
+        alpha=0.05,
+        iterations=9,
+    )
     assert bits(first.errors) == bits(second.errors)
     settings_run = train_line(line_data(PATIENT_XS, PATIENT_YS), LineSettings(0.5, 0.0, 0.05, 9))
     assert bits(settings_run.weights) == bits(first.weights)

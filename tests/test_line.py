@@ -634,7 +634,8 @@ def test_each_preset_does_what_it_says():
 def test_points_are_read_from_csv_with_or_without_a_header(text):
     data = parse_points(text)
     assert data.xs.tolist() == [1, 3] and data.ys.tolist() == [2, 4]
-    assert parse_points(text.encode("utf-8")).xs.tolist() == [1, 3]
+    for encoding in ("utf-8", "utf-16", "latin-1"):
+        assert parse_points(text.lstrip("\ufeff").encode(encoding)).xs.tolist() == [1, 3]
 
 
 @pytest.mark.parametrize(
@@ -653,6 +654,7 @@ def test_points_are_read_from_csv_with_or_without_a_header(text):
         ("x,y\n", "There are no points"),
         ("x,z,w\n1,2,3\n", "The header has no column named y"),
         ("x,y\n1,2\n3\n", "Row 3 has no y"),
+        ("1\n2\n", "Row 1 has one column"),
         ("x,y\n1,2\n1,4\n", "Every point has the same x, 1"),
         ("x,y\n1,2\n", "Every point has the same x"),
         (b"\x89PNG\r\n\x1a\n\x00\x00", "This is not a text file"),
@@ -680,8 +682,9 @@ def test_a_typed_table_skips_empty_rows_and_names_the_bad_cell():
     assert data.xs.tolist() == [1, 3, 5] and data.ys.tolist() == [2, 4, 6]
     with pytest.raises(ValueError, match=r"^Row 2 has no y: each row"):
         read_table([1, 2], [1, None])
-    with pytest.raises(ValueError, match=r"^Row 1 has NaN as x"):
+    with pytest.raises(ValueError, match=r"^Row 1 has no x"):
         read_table([math.nan, 2], [1, 2])
+    assert read_table([1, math.nan, 2], [3, math.nan, 4]).count == 2  # an editor's empty row
     with pytest.raises(ValueError, match=r"^Row 2 has True as y"):
         read_table([1, 2], [1, True])
 

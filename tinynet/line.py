@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import io
 import math
 import numbers
 import sys
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from tinynet.analysis import TOLERANCE
+from tinynet.console import number_text
 from tinynet.training import checked_number, short_repr
 
 MAX_POINTS = 100_000
@@ -505,9 +507,10 @@ class LineStability:
     and its ``momentum_rate = √best_momentum``, and ``contraction``, the share of the
     distance to the best line one step keeps in the long run with this alpha and momentum.
     ``weight_only_alpha = (2 + 2β) / H_ww`` is the limit with the bias frozen; ``trap``: this
-    alpha converges then, yet diverges once both move. ``outcome`` (one of ``OUTCOMES``) is
-    on paper, towards the best reachable line; None for mini-batches and Adam, which no
-    closed form covers. The alphas are None when no parameter can change the error.
+    alpha converges then, yet diverges once both move. ``at_limit``: alpha·λmax is within
+    1e-9 of ``2 + 2β``, where rounding, not the closed form, decides. ``outcome`` (one of
+    ``OUTCOMES``) is on paper, towards the best reachable line; None for mini-batches and
+    Adam, which no closed form covers. The alphas are None when nothing can change the error.
     """
 
     hessian: tuple[tuple[float, float], tuple[float, float]]
@@ -523,6 +526,7 @@ class LineStability:
     contraction: float
     weight_only_alpha: float | None
     trap: bool
+    at_limit: bool
     outcome: str | None
 
 
@@ -592,6 +596,7 @@ def line_stability(
         "contraction": max((_radius(alpha, beta, each) for each in curvatures), default=1.0),
         "weight_only_alpha": limit / (scale * square) if square > 0 else None,
         "trap": alpha * scale * square < limit <= alpha * scale * top,
+        "at_limit": bool(curvatures) and abs(alpha * curvatures[-1] - limit) <= 1e-9 * limit,
         "outcome": outcome,
     }
     return LineStability(**closed)
@@ -765,10 +770,7 @@ def _carried_on(
     or, when it diverges, by its contraction factor, the gap growing by its square per step."""
     alpha, beta, start = settings.alpha, settings.momentum, known["played"] + 1
     analysis = stability_of(data, settings)
-    limit = 2 + 2 * beta
-    if abs(alpha * analysis.curvatures[-1] - limit) <= 1e-9 * limit:
-        # At the limit rounding decides whether each step lands a hair nearer or further:
-        # about as far across, for longer than anyone will watch.
+    if analysis.at_limit:  # rounding decides whether each step lands a hair nearer or further
         return LineFate("bounces", None, False, analysis.outcome == "bounces", **known)
     final = np.array([run.final_weight, run.final_bias])
     if analysis.outcome == "diverges":
@@ -777,7 +779,7 @@ def _carried_on(
         return LineFate("diverges", start + math.ceil(steps / 2), False, True, **known)
     there = "converges" if known["short"] <= TOLERANCE else "stalls"
     reach = known["reach"] or BestLine(final[0], data.mean_y - final[0] * data.mean_x, 0.0)
-    more = _settles(data, settings, final - [reach.weight, reach.bias], run)
+    more = _settles(settings, analysis, final - [reach.weight, reach.bias], run)
     at = None if more is None else start + more if more else arrived
     # Near the tolerance the distance along the slowest direction is about √(TOL / λ), and a
     # step moves about alpha·λ times that: is it still well above the gap between doubles?
@@ -792,7 +794,7 @@ BLOCK = 256  # iterations carried on at once
 
 
 def _settles(
-    data: LineData, settings: LineSettings, offset: np.ndarray, run: LineRun
+    settings: LineSettings, analysis: LineStability, offset: np.ndarray, run: LineRun
 ) -> int | None:
     """How many more iterations until the gap stays within the tolerance, in exact
     arithmetic, or None when that is beyond ``CARRIED``.
@@ -802,8 +804,7 @@ def _settles(
     the update's curvature; the gap is ``δᵀ·C·δ``, C half the Hessian.
     """
     moving = [not settings.freeze_weight, not settings.freeze_bias]
-    square = data.spread + data.mean_x * data.mean_x
-    own = np.array([[square, data.mean_x], [data.mean_x, 1.0]])[np.ix_(moving, moving)]
+    own = np.array(analysis.hessian)[np.ix_(moving, moving)] / 2
     curvature = (2.0 if settings.exact_derivative else 1.0) * own
     alpha, beta, size = settings.alpha, settings.momentum, len(own)
     identity = np.eye(size)
@@ -847,23 +848,29 @@ def parse_points(source: str | bytes) -> LineData:
     if size > MAX_BYTES:
         raise ValueError(f"The file is larger than {MAX_BYTES // 1_000_000} MB, too large to read.")
     text = _decoded(source)
-    lines = [(number, line) for number, line in enumerate(text.splitlines(), 1) if line.strip()]
-    if not lines:
+    first = next((line for line in text.splitlines() if line.strip()), None)
+    if first is None:
         raise ValueError("The file is empty: it needs a column of x and a column of y.")
-    separator = next((mark for mark in ",;\t" if mark in lines[0][1]), ",")
-    rows = [(number, next(csv.reader([line], delimiter=separator))) for number, line in lines]
+    reader = csv.reader(io.StringIO(text), delimiter=next((c for c in ",;\t" if c in first), ","))
+    rows = []
+    for row in reader:
+        if any(cell.strip() for cell in row):
+            rows.append((reader.line_num, row))
+        if len(rows) > MAX_POINTS + 1:
+            break
+    if len(rows[0][1]) < 2:
+        raise ValueError(f"Row {rows[0][0]:,} has one column: each row needs an x and a y.")
     columns = _columns(rows[0][1])
-    if columns is None:
-        columns = (0, 1)
-    else:
-        rows = rows[1:]
+    rows = rows if columns is None else rows[1:]
     if len(rows) > MAX_POINTS:
         raise ValueError(f"The file has more than {MAX_POINTS:,} points, too many to fit.")
-    cells = [
-        (number, *(row[index] if index < len(row) else "" for index in columns))
-        for number, row in rows
-    ]
-    return _points(cells)
+    x, y = columns or (0, 1)
+    cells = [(number, *(row[i] if i < len(row) else "" for i in (x, y))) for number, row in rows]
+    try:  # a clean file in one numpy call; anything else is checked cell by cell
+        values = np.array([pair for _, *pair in cells], dtype=np.float64).reshape(-1, 2).T
+        return line_data(*values) if len(set(values[0].tolist())) > 1 else _points(cells)
+    except ValueError:
+        return _points(cells)
 
 
 def read_table(xs: list, ys: list) -> LineData:
@@ -882,6 +889,8 @@ def read_table(xs: list, ys: list) -> LineData:
 
 
 def _decoded(source: str | bytes) -> str:
+    if isinstance(source, bytes) and source[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        source = source.decode("utf-16")  # as spreadsheets save "Unicode text"
     if isinstance(source, bytes):
         try:
             source = source.decode("utf-8-sig")
@@ -909,6 +918,9 @@ def _columns(first: list[str]) -> tuple[int, int] | None:
 
 
 def _blank(cell: object) -> bool:
+    """An empty cell: None, only spaces, or (from a table editor) a float NaN."""
+    if isinstance(cell, float):
+        return math.isnan(cell)
     return cell is None or (isinstance(cell, str) and not cell.strip())
 
 
@@ -931,18 +943,21 @@ def _points(rows: list[tuple[int, object, object]]) -> LineData:
         raise ValueError("There are no points: it needs a column of x and a column of y.")
     if len(set(xs)) < 2:
         raise ValueError(
-            f"Every point has the same x, {xs[0]:g}: a line needs at least two different x."
+            f"Every point has the same x, {number_text(xs[0])}: a line needs at least two "
+            "different x."
         )
     return line_data(xs, ys)
 
 
 def _cell(number: int, name: str, cell: object) -> float:
     """One cell as a number, or a ValueError saying why it is not one."""
+    value = None if _blank(cell) else _number(cell)
+    if value is not None and (value == 0 or 1 / LARGEST <= abs(value) <= LARGEST):
+        return value
     where = f"Row {number:,} has"
+    shown = short_repr(cell.strip() if isinstance(cell, str) else cell, 20)
     if _blank(cell):
         raise ValueError(f"{where} no {name}: each row needs a number for x and for y.")
-    value = _number(cell)
-    shown = short_repr(cell.strip() if isinstance(cell, str) else cell, 20)
     if value is None:
         if isinstance(cell, str) and _number(cell.replace(",", ".")) is not None:
             raise ValueError(f"{where} {shown} as {name}: write decimals with a point, as 1.5.")
@@ -951,11 +966,9 @@ def _cell(number: int, name: str, cell: object) -> float:
         raise ValueError(f"{where} NaN as {name}: each x and y must be a number.")
     if math.isinf(value):
         raise ValueError(f"{where} an infinite {name}: each x and y must be a finite number.")
-    if value and not 1 / LARGEST <= abs(value) <= LARGEST:
-        raise ValueError(
-            f"{where} {shown} as {name}: numbers must be 0 or from 1e-100 to 1e100 in size."
-        )
-    return value
+    raise ValueError(
+        f"{where} {shown} as {name}: numbers must be 0 or from 1e-100 to 1e100 in size."
+    )
 
 
 # Presets ------------------------------------------------------------------------------------

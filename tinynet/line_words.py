@@ -125,6 +125,8 @@ def _method_sentences(data: LineData, settings: LineSettings, analysis: LineStab
         return [f"With alpha {alpha}, no step moves the line."]
     if analysis.outcome == "bounces":
         return [f"Alpha {alpha} is exactly at the limit: each step lands as far on the other side."]
+    if analysis.at_limit:
+        return [f"Alpha {alpha} is at the limit, to within rounding: each step lands about as far."]
     verb = "converges" if analysis.outcome == "converges" else "diverges"
     return [f"With alpha {alpha}, {_steps(analysis.contraction, _best(settings))}: it {verb}."]
 
@@ -223,6 +225,8 @@ def _bounce_sentence(data: LineData, settings: LineSettings, ending: LineFate) -
         )
     low, high = numbers_apart(ending.low, ending.high)
     band = f"its error stays between {low} and {high} above that of {best}"
+    if ending.low == ending.high:
+        band = f"its error stays {low} above that of {best}"
     if ending.certain:
         return f"From iteration {ending.at:,} it hops around {best} for ever: {band}."
     cause = "" if settings.adam else "Each step follows only its own batch's slope, so "
@@ -264,7 +268,7 @@ def line_verdict(run: LineRun) -> Verdict:
             _bounce_sentence(data, settings, ending),
         )
     final = np.array([run.final_weight]), np.array([run.final_bias])
-    near = reach_gaps(data, settings, *final)[0] <= TOLERANCE
+    near = ending.exact or reach_gaps(data, settings, *final)[0] <= TOLERANCE
     settled = bool(near) and ending.at is not None and ending.at <= done + 1
     headline = {
         ("converges", True): "Converged",

@@ -661,8 +661,9 @@ class LineFate:
     rounding: bool = False
 
 
-def _reach(data: LineData, settings: LineSettings) -> tuple[BestLine | None, float]:
-    """The best line the moving parameters can reach, and its error above the least."""
+def reachable_line(data: LineData, settings: LineSettings) -> tuple[BestLine | None, float]:
+    """The best line the moving parameters can reach (None when no single one is), and how
+    far its error is above the least: ``best_line`` with the frozen parameters held."""
     held = {
         "weight": settings.weight if settings.freeze_weight else None,
         "bias": settings.bias if settings.freeze_bias else None,
@@ -679,7 +680,7 @@ def reach_gaps(
     """How far each line's error is above that of the best line the moving parameters can
     reach, with nothing to cancel: both moving, ``excess``; the bias frozen,
     ``(spread + x̄²)·(weight − reach.weight)²``; the weight frozen, ``(bias − reach.bias)²``."""
-    reach, _ = _reach(data, settings)
+    reach, _ = reachable_line(data, settings)
     with np.errstate(over="ignore", invalid="ignore"):
         if not (settings.freeze_weight or settings.freeze_bias):
             return _excess(data, weights, biases)
@@ -708,7 +709,7 @@ def line_fate(data: LineData, settings: LineSettings) -> LineFate:
     """
     noisy = settings.adam or settings.stochastic(data.count)
     played = PLAYED_ADAM if settings.adam else PLAYED_NOISY if noisy else PLAYED
-    reach, short = _reach(data, settings)
+    reach, short = reachable_line(data, settings)
     known = {"played": played, "reach": reach, "short": short}
     known["watched"] = played // 2 if noisy else TAIL
     run = train_line(data, replace(settings, iterations=played), logged=False)

@@ -18,6 +18,7 @@ from tinynet.line import (
     LineStability,
     line_fate,
     reach_gaps,
+    reachable_line,
     stability_of,
 )
 from tinynet.verdicts import Verdict, count_text
@@ -110,11 +111,12 @@ def _method_sentences(data: LineData, settings: LineSettings, analysis: LineStab
         ]
     if settings.stochastic(data.count):
         batch = "one point" if settings.batch_size == 1 else f"{settings.batch_size:,} points"
+        reach, _ = reachable_line(data, settings)
         noise = (
-            "Here every point lies on one line, so every batch's slope is 0 on it."
-            if data.least_error == 0
-            else "That slope is not the full data's, so the line jitters around the best line "
-            "(a noise floor) rather than settle on it."
+            f"Here every point lies on {_best(settings)}, so every batch's slope is 0 on it."
+            if reach is not None and reach.error == 0
+            else f"That slope is not the full data's, so the line jitters around {_best(settings)}"
+            " (a noise floor) rather than settling on it."
         )
         return [
             f"These limits are for steps on all {data.count:,} points. A step on {batch} "

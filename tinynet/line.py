@@ -77,11 +77,17 @@ def _column(name: str, values: object) -> np.ndarray:
     return column
 
 
+def _sum(values: np.ndarray) -> float:
+    """``Σ values`` by numpy's pairwise sum, which needs no BLAS; a single value is kept as it
+    is, with the sign of a zero, as lesson 1 keeps its one product."""
+    return float(values[0]) if len(values) == 1 else float(values.sum())
+
+
 def _moments(xs: np.ndarray) -> tuple[float, float, np.ndarray]:
     """The mean x̄, the spread ``(1/N)·Σ(x − x̄)²`` and the deviations ``x − x̄``."""
     mean_x = float(np.mean(xs))
     across = xs - mean_x
-    return mean_x, float(np.dot(across, across)) / len(xs), across
+    return mean_x, _sum(across * across) / len(xs), across
 
 
 def line_data(xs: object, ys: object) -> LineData:
@@ -92,14 +98,14 @@ def line_data(xs: object, ys: object) -> LineData:
     mean_x, spread, across = _moments(xs)
     mean_y = float(np.mean(ys))
     up = ys - mean_y
-    covariance = float(np.dot(across, up)) / len(xs)
+    covariance = _sum(across * up) / len(xs)
     best_weight = best_bias = None
     residuals = -up
     if spread > 0:
         best_weight = covariance / spread
         best_bias = mean_y - best_weight * mean_x
         residuals = best_weight * across - up
-    least_error = float(np.dot(residuals, residuals)) / len(xs)
+    least_error = _sum(residuals * residuals) / len(xs)
     return LineData(xs, ys, mean_x, mean_y, spread, covariance, least_error, best_weight, best_bias)
 
 
@@ -136,8 +142,8 @@ def _direct(
     deltas = predict_line(xs, weight, bias) - ys
     count = len(deltas)
     slope_x = xs if scale == 1 else scale * xs
-    error = float(np.dot(deltas, deltas)) / count
-    return error, float(np.dot(slope_x, deltas)) / count, scale * float(deltas.sum()) / count
+    error = _sum(deltas * deltas) / count
+    return error, _sum(slope_x * deltas) / count, scale * _sum(deltas) / count
 
 
 def _parts(data: LineData, weight: object, bias: object) -> tuple[object, object]:

@@ -30,3 +30,45 @@ __all__ = [
     "up_and_down_limit",
     "verdict",
 ]
+
+# Lesson 2, a line through many points.
+from tinynet.line import (
+    LINE_PRESETS,
+    BestLine,
+    LineData,
+    LineFate,
+    LineRun,
+    LineSettings,
+    LineStability,
+    best_line,
+    error_surface,
+    fit_line,
+    line_data,
+    line_error,
+    line_fate,
+    line_gradient,
+    line_stability,
+    parse_points,
+)
+from tinynet.line_words import line_forecast, line_verdict
+
+__all__ += [
+    "LINE_PRESETS",
+    "BestLine",
+    "LineData",
+    "LineFate",
+    "LineRun",
+    "LineSettings",
+    "LineStability",
+    "best_line",
+    "error_surface",
+    "fit_line",
+    "line_data",
+    "line_error",
+    "line_fate",
+    "line_forecast",
+    "line_gradient",
+    "line_stability",
+    "line_verdict",
+    "parse_points",
+]

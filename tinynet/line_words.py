@@ -15,12 +15,13 @@ from tinynet.line import (
     LineRun,
     LineSettings,
     LineStability,
+    best_line,
     line_fate,
     reach_gaps,
     reachable_line,
     stability_of,
 )
-from tinynet.number_words import number_text, numbers_apart
+from tinynet.number_words import number_apart, number_text, numbers_apart
 from tinynet.verdicts import Verdict, count_text
 
 WITHIN = f"within {number_text(TOLERANCE)} of"
@@ -288,8 +289,9 @@ def _index(run: LineRun, at: int) -> int:
     return min(max(at, 1), len(run.weights)) - 1
 
 
-def surface_text(run: LineRun, at: int) -> str:
-    """The error surface with the path, the gradient and the step at iteration ``at``."""
+def surface_text(run: LineRun, at: int, in_3d: bool = False) -> str:
+    """The error surface with the path, the gradient and the step at iteration ``at``, drawn
+    as contours or, ``in_3d``, as a surface in three dimensions."""
     data = run.data
     if data.best_weight is None:
         shape = "lowest along a whole line of (weight, bias) pairs, as every x is the same"
@@ -297,7 +299,8 @@ def surface_text(run: LineRun, at: int) -> str:
         weight, bias = numbers_apart(data.best_weight, data.best_bias)
         shape = f"lowest at weight {weight}, bias {bias}"
     text = (
-        f"Error surface over weight and bias, as contours: {shape}, where the error is "
+        f"Error surface over weight and bias, {'in 3-D' if in_3d else 'as contours'}: {shape}, "
+        "where the error is "
         f"{number_text(data.least_error)}."
     )
     if not len(run.weights):
@@ -362,3 +365,44 @@ def predictions_text(run: LineRun, at: int) -> str:
         f" over {points}; the mean of its squared residuals is {number_text(run.errors[index])}, "
         f"and {best}."
     )
+
+
+def moment_text(run: LineRun, index: int) -> str:
+    """Iteration ``index + 1`` in one line, as the player says it when it steps there: the
+    line (each number with the digits that tell it from the next one and the best), and
+    the error."""
+    data, after = run.data, index + 1
+    next_weight = run.weights[after] if after < len(run.weights) else run.final_weight
+    next_bias = run.biases[after] if after < len(run.biases) else run.final_bias
+    best = [] if data.best_weight is None else [data.best_weight, data.best_bias]
+    weight = number_apart(run.weights[index], next_weight, *best[:1])
+    bias = number_apart(run.biases[index], next_bias, *best[1:])
+    return (
+        f"Iteration {after:,} of {len(run.weights):,}: weight {weight}, bias {bias}, "
+        f"error {number_text(run.errors[index])}"
+    )
+
+
+def slice_text(run: LineRun, at: int) -> str:
+    """The slice of the error surface along the weight, the bias held where iteration ``at``
+    has it: lesson 1's error curve, with its tangent and the weight's step."""
+    if not len(run.weights):
+        return "Slice of the error surface along the weight: none, the first error overflows."
+    data, index = run.data, _index(run, at)
+    weight, bias = float(run.weights[index]), float(run.biases[index])
+    lowest = best_line(data, bias=bias)
+    scale = 1.0 if run.settings.exact_derivative else 2.0
+    slope = run.weight_gradients[index] * scale
+    low_weight, here = numbers_apart(lowest.weight, weight)
+    text = (
+        f"Slice of the error surface along the weight, the bias held at {number_text(bias)}: "
+        f"lesson 1's error curve, a parabola lowest at weight {low_weight}, error "
+        f"{number_text(lowest.error)}. At iteration {index + 1} the weight is {here}, error "
+        f"{number_text(run.errors[index])}, and the tangent's slope there is "
+        f"{number_text(slope)}; the step moves the weight by "
+        f"{number_text(run.weight_steps[index])}"
+    )
+    if run.bias_steps[index]:
+        moved = number_text(run.bias_steps[index])
+        return text + f" and the bias by {moved}, so the next point lies on another slice."
+    return text + "."

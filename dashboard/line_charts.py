@@ -52,6 +52,8 @@ EQUAL_SCALES = 10.0  # spans within this factor share one scale, and the arrow m
 ARROW = 0.15  # the steepest-descent arrow's length, as a share of the surface's width
 FAR = 100.0  # path points this many times higher above the least error than the start
 # are left out of the surface's window: a run that blows up leaves the chart (a note says so)
+FRAMES = 50  # frames at most, evenly spaced: a slider of more steps, and more frames, would
+# slow the page's first drawing (a run of 200 iterations is scrubbed 4 iterations a step)
 DIGITS = 7  # significant digits of the positions frames carry: far finer than a pixel
 
 
@@ -363,6 +365,7 @@ def _error_traces(run: LineRun, look: Look, axes: tuple[str, str]) -> tuple[list
         shown = run.batch_errors[keep]
         if log:
             shown = np.where(shown > 0, shown, np.nan)
+        shown = _brief([None if math.isnan(value) else value for value in shown.tolist()])
         traces.insert(
             0,
             {
@@ -421,8 +424,8 @@ def line_traces(run: LineRun, look: Look, axes: tuple[str, str]) -> list[dict]:
     traces = [
         {
             "type": "scatter",
-            "x": data.xs[keep],
-            "y": data.ys[keep],
+            "x": _brief(data.xs[keep].tolist()),
+            "y": _brief(data.ys[keep].tolist()),
             "mode": "markers",
             "name": name,
             "showlegend": len(keep) < data.count,  # plain dots need no key, a sample does
@@ -563,7 +566,7 @@ def lesson_figure(run: LineRun, at: int, look: Look = PLAIN, stacked: bool = Fal
         *line_moving(run, look, ("x3", "y3")),
         _ring("x2", "y2", look),
     ]
-    return _animate(spec, len(run.weights), at, styles, moments, look)
+    return _animate(spec, len(run.weights), at, styles, moments, look, frames=FRAMES)
 
 
 # The bridge to lesson 1: the slice along the weight ---------------------------------------
@@ -760,6 +763,7 @@ def bridge_figure(run: LineRun, at: int, look: Look = PLAIN, stacked: bool = Fal
         look,
         lambda chosen: _slice_layouts(cuts, chosen),
         (0, 1),
+        FRAMES,
     )
 
 

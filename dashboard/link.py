@@ -6,6 +6,7 @@ with ``line_``, so that each lesson keeps its own values and one link can hold b
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 import re
@@ -420,9 +421,22 @@ class Points:
     own: LineData | None = attribute(default=None, compare=False, repr=False)
 
     def data(self) -> LineData:
-        """The points as the run sees them."""
-        xs, ys = (self.own.xs, self.own.ys) if self.own is not None else DATA_SETS[self.name]
-        return line_data(centred(xs) if self.centre else xs, ys)
+        """The points as the run sees them: the same object each time for the same points,
+        so that tinynet's own cache of where a run ends knows them again."""
+        if self.own is None:
+            return _named(self.name, self.centre)
+        return _centred(self.own) if self.centre else self.own
+
+
+@functools.lru_cache(maxsize=len(DATA_SETS) * 2)
+def _named(name: str, centre: bool) -> LineData:
+    xs, ys = DATA_SETS[name]
+    return line_data(centred(xs) if centre else xs, ys)
+
+
+@functools.lru_cache(maxsize=4)
+def _centred(own: LineData) -> LineData:
+    return line_data(centred(own.xs), own.ys)
 
 
 def own_points(data: LineData) -> Points:

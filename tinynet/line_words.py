@@ -61,6 +61,16 @@ def _line(weight: float, bias: float) -> str:
 # Before the run -----------------------------------------------------------------------------
 
 
+def hessian_text(data: LineData, settings: LineSettings) -> str:
+    """The error's Hessian, written out from the data's sums."""
+    (weights, both), (_, biases) = stability_of(data, settings).hessian
+    cells = numbers_apart(weights, both, biases)
+    return (
+        f"The error's Hessian, H = (2/N)·[[Σx², Σx], [Σx, N]], is "
+        f"[[{cells[0]}, {cells[1]}], [{cells[1]}, {cells[2]}]]."
+    )
+
+
 def readout(data: LineData, settings: LineSettings) -> list[str]:
     """The stability readout before a run, one sentence per fact."""
     analysis = stability_of(data, settings)

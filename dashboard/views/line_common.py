@@ -9,8 +9,8 @@ import tinynet
 from dashboard.link import Points
 from dashboard.views import common
 from tinynet.explain import Forecast
-from tinynet.line import LineRun, LineSettings, stability_of, train_line
-from tinynet.line_words import line_forecast, line_verdict, readout
+from tinynet.line import LineRun, LineSettings, train_line
+from tinynet.line_words import hessian_text, line_forecast, line_verdict, readout
 from tinynet.number_words import number_text
 from tinynet.verdicts import Verdict
 
@@ -31,10 +31,10 @@ def judged(points: Points, settings: LineSettings) -> tuple[Verdict, Forecast]:
 
 
 @common.cached
-def before_the_run(points: Points, settings: LineSettings) -> tuple[tuple, list[str]]:
+def before_the_run(points: Points, settings: LineSettings) -> list[str]:
     """The error's Hessian and the stability readout, before any run."""
     data = points.data()
-    return stability_of(data, settings).hessian, readout(data, settings)
+    return [hessian_text(data, settings), *readout(data, settings)]
 
 
 def at(run: LineRun) -> int:

@@ -9,7 +9,6 @@ from dashboard.link import FIELDS, LINE_CONTROLS, Points, preset_values
 from dashboard.views import common, line_common
 from dashboard.views.controls import COLOURS
 from tinynet.line import LINE_PRESETS, LineSettings
-from tinynet.number_words import number_text
 
 PRESET_OF = {preset.key: preset for preset in LINE_PRESETS}
 NAMES = {
@@ -63,19 +62,10 @@ def control(key: str) -> None:
         common.number_setting(key)
 
 
-def hessian_tex(hessian: tuple) -> str:
-    """The error's Hessian as a matrix, each number as the readout writes it."""
-    (a, b), (_, d) = hessian
-    cells = [number_text(value) for value in (a, b, b, d)]
-    return r"H = \begin{pmatrix} %s & %s \\ %s & %s \end{pmatrix}" % tuple(cells)  # noqa: UP031
-
-
 def said_before(points: Points, settings: LineSettings) -> None:
     """The error's curvature, the limits it sets on alpha and the forecast, before any run."""
-    hessian, sentences = line_common.before_the_run(points, settings)
     st.subheader("Before the run")
-    st.latex(hessian_tex(hessian))
-    for sentence in sentences:
+    for sentence in line_common.before_the_run(points, settings):
         st.caption(sentence)
     _, said = line_common.judged(points, settings)
     colour, icon = COLOURS[said.outcome]

@@ -54,7 +54,7 @@ FAR = 100.0  # path points this many times higher above the least error than the
 # are left out of the surface's window: a run that blows up leaves the chart (a note says so)
 FRAMES = 50  # frames at most, evenly spaced: a slider of more steps, and more frames, would
 # slow the page's first drawing (a run of 200 iterations is scrubbed 4 iterations a step)
-DIGITS = 7  # significant digits of the positions frames carry: far finer than a pixel
+DIGITS = 7  # significant digits of each mini-batch's error: far finer than a pixel
 
 
 @dataclass(frozen=True)
@@ -108,6 +108,11 @@ def window(run: LineRun) -> Window:
     return Window(ranges[0], ranges[1], bool(equal), max(left, 0))
 
 
+def _span(ends: object) -> float:
+    low, high = ends
+    return high / 2 - low / 2  # half of it: the whole may overflow, and a millionth is plenty
+
+
 def _grid(area: Window, count: int) -> tuple[np.ndarray, np.ndarray]:
     share = np.linspace(0, 1, count)
     (w0, w1), (b0, b1) = area.weights, area.biases
@@ -115,8 +120,18 @@ def _grid(area: Window, count: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _brief(values: object) -> list:
-    """Positions for a frame, to ``DIGITS`` significant digits (None stays a gap)."""
+    """Values to ``DIGITS`` significant digits, short to send (None stays a gap)."""
     return [None if value is None else float(f"{value:.{DIGITS}g}") for value in values]
+
+
+def _rounded(values: object, span: float) -> list:
+    """Positions rounded to a millionth of ``span``, the stretch their axis shows: far finer
+    than a pixel at any zoom of the chart, and short to send (None stays a gap)."""
+    span = abs(span)
+    places = max(0, math.ceil(6 - math.log10(span))) if 0 < span < math.inf else None
+    if places is None or places > 300:
+        return [None if value is None else float(value) for value in values]
+    return [None if value is None else round(float(value), places) for value in values]
 
 
 def surface_traces(run: LineRun, area: Window, look: Look, axes: tuple[str, str]) -> list[dict]:
@@ -146,8 +161,8 @@ def surface_traces(run: LineRun, area: Window, look: Look, axes: tuple[str, str]
         traces.append(
             {
                 "type": "scatter",
-                "x": _brief(run.weights[keep].tolist()),
-                "y": _brief(run.biases[keep].tolist()),
+                "x": _rounded(run.weights[keep].tolist(), _span(area.weights)),
+                "y": _rounded(run.biases[keep].tolist(), _span(area.biases)),
                 "mode": "lines+markers" if len(keep) <= 60 else "lines",
                 "name": "path",
                 "line": {"color": BLUE, "width": look.line - 1},
@@ -221,8 +236,8 @@ def contours(run: LineRun, area: Window) -> tuple[list, list] | None:
     for level in range(top, top - CONTOURS, -1):
         radius = math.sqrt(10 ** (level / 2))
         u1, u2 = radius * np.cos(turn), radius * np.sin(turn)
-        xs += [*_brief((data.best_weight + (u1 - q / r * u2) / p).tolist()), None]
-        ys += [*_brief((data.best_bias + u2 / r).tolist()), None]
+        xs += [*_rounded(data.best_weight + (u1 - q / r * u2) / p, _span(area.weights)), None]
+        ys += [*_rounded(data.best_bias + u2 / r, _span(area.biases)), None]
     return xs, ys
 
 
@@ -282,6 +297,7 @@ def surface_moments(run: LineRun, chosen: list[int], area: Window) -> list[list[
     arrow_w, arrow_b = _descents(run, indices, area)
     step_w = weights + run.weight_steps[indices]
     step_b = biases + run.bias_steps[indices]
+    across, up = _span(area.weights), _span(area.biases)
     moments = []
     for place, index in enumerate(chosen):
         here = (float(weights[place]), float(biases[place]))
@@ -291,15 +307,18 @@ def surface_moments(run: LineRun, chosen: list[int], area: Window) -> list[list[
         moments.append(
             [
                 {
-                    "x": _brief(here[:1]),
-                    "y": _brief(here[1:]),
+                    "x": _rounded(here[:1], across),
+                    "y": _rounded(here[1:], up),
                     "customdata": [index + 1],
                     "text": [moment_text(run, index)],
                 },
-                {"x": _brief([here[0], arrow[0]]), "y": _brief([here[1], arrow[1]])},
                 {
-                    "x": _brief([here[0], float(step_w[place])]),
-                    "y": _brief([here[1], float(step_b[place])]),
+                    "x": _rounded([here[0], arrow[0]], across),
+                    "y": _rounded([here[1], arrow[1]], up),
+                },
+                {
+                    "x": _rounded([here[0], float(step_w[place])], across),
+                    "y": _rounded([here[1], float(step_b[place])], up),
                 },
             ]
         )
@@ -330,7 +349,7 @@ def surface_moving(look: Look, axes: tuple[str, str]) -> list[dict]:
         {
             "type": "scatter",
             "mode": "markers",
-            "name": "now",
+            "name": "point now",
             "marker": {
                 "color": BLUE,
                 "size": look.marker + 7,
@@ -420,12 +439,13 @@ def line_traces(run: LineRun, look: Look, axes: tuple[str, str]) -> list[dict]:
     data = run.data
     on = {"xaxis": axes[0], "yaxis": axes[1]}
     keep = _shown_points(run)
+    xs, ys = _point_range(run)
     name = "points" if len(keep) == data.count else f"{len(keep):,} of the {data.count:,} points"
     traces = [
         {
             "type": "scatter",
-            "x": _brief(data.xs[keep].tolist()),
-            "y": _brief(data.ys[keep].tolist()),
+            "x": _rounded(data.xs[keep].tolist(), _span(xs)),
+            "y": _rounded(data.ys[keep].tolist(), _span(ys)),
             "mode": "markers",
             "name": name,
             "showlegend": len(keep) < data.count,  # plain dots need no key, a sample does
@@ -435,7 +455,6 @@ def line_traces(run: LineRun, look: Look, axes: tuple[str, str]) -> list[dict]:
         }
     ]
     if data.best_weight is not None:
-        xs, _ = _point_range(run)
         traces.append(
             {
                 "type": "scatter",
@@ -491,17 +510,17 @@ def line_moments(run: LineRun, chosen: list[int]) -> list[list[dict]]:
     """The line's heights at the chart's two ends and, for a few points, each residual, at
     each of the iterations ``chosen``."""
     data = run.data
-    xs, _ = _point_range(run)
+    xs, ys = _point_range(run)
     moments = []
     for index in chosen:
         weight, bias = float(run.weights[index]), float(run.biases[index])
-        moment = [{"y": _brief([weight * x + bias for x in xs])}]
+        moment = [{"y": _rounded([weight * x + bias for x in xs], _span(ys))}]
         if data.count <= MAX_RESIDUALS:
             predictions = data.xs * weight + bias
             ends = []
             for y, prediction in zip(data.ys.tolist(), predictions.tolist(), strict=True):
                 ends += [y, prediction, None]
-            moment.append({"y": _brief(ends)})
+            moment.append({"y": _rounded(ends, _span(ys))})
         moments.append(moment)
     return moments
 
@@ -551,7 +570,7 @@ def lesson_figure(run: LineRun, at: int, look: Look = PLAIN, stacked: bool = Fal
         if log:
             rings = np.where(rings == 0, floor, rings)
         return [
-            [*place, *line, {"x": [index + 1], "y": _brief([float(error)])}]
+            [*place, *line, {"x": [index + 1], "y": [float(error)]}]
             for place, line, index, error in zip(
                 surface_moments(run, chosen, area),
                 line_moments(run, chosen),
@@ -641,14 +660,14 @@ def _slice_moments(run: LineRun, cuts: Slices, area: Window, chosen: list[int]) 
         said = moment_text(run, index)
         moments.append(
             [
-                {"y": _brief([bias, bias])},
+                {"y": [bias, bias]},
                 {"x": [weight], "y": [bias]},
                 {"x": [weight], "y": [error], "customdata": [index + 1], "text": [said]},
                 {
-                    "x": _brief([weight - half, weight + half]),
-                    "y": _brief([error - slope * half, error + slope * half]),
+                    "x": [weight - half, weight + half],
+                    "y": [error - slope * half, error + slope * half],
                 },
-                {"x": _brief([weight, after]), "y": _brief([error, landing])},
+                {"x": [weight, after], "y": [error, landing]},
             ]
         )
     return moments

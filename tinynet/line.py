@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from tinynet.analysis import TOLERANCE
-from tinynet.console import number_text
+from tinynet.number_words import number_text
 from tinynet.training import checked_number, short_repr
 
 MAX_POINTS = 100_000

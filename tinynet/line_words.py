@@ -6,7 +6,6 @@ from __future__ import annotations
 import numpy as np
 
 from tinynet.analysis import TOLERANCE
-from tinynet.console import number_text, numbers_apart
 from tinynet.describe import log_scale
 from tinynet.explain import Forecast
 from tinynet.line import (
@@ -21,6 +20,7 @@ from tinynet.line import (
     reachable_line,
     stability_of,
 )
+from tinynet.number_words import number_text, numbers_apart
 from tinynet.verdicts import Verdict, count_text
 
 WITHIN = f"within {number_text(TOLERANCE)} of"

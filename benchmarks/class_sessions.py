@@ -58,7 +58,7 @@ class Page:
     buttons: dict[str, str] = field(default_factory=dict)  # label: widget id
     texts: list[str] = field(default_factory=list)  # markdown and alerts, as drawn
     metrics: dict[str, str] = field(default_factory=dict)
-    charts: list[dict] = field(default_factory=list)
+    charts: list[str] = field(default_factory=list)  # Plotly specs, read only where needed
     finished: asyncio.Event = field(default_factory=asyncio.Event)
     news: asyncio.Event = field(default_factory=asyncio.Event)  # set on every message
     polls: dict[str, asyncio.Task] = field(default_factory=dict)  # fragment id: its timer
@@ -82,7 +82,10 @@ class Page:
 
     async def press(self, button: str) -> None:
         await self.rerun(button=button)
-        await asyncio.wait_for(self.finished.wait(), TIMEOUT)
+        try:
+            await asyncio.wait_for(self.finished.wait(), TIMEOUT)
+        except TimeoutError:
+            raise TimeoutError(f"{self.name} pressed {button!r}: {self.texts[-3:]}") from None
 
     def take(self, payload: bytes) -> None:
         """Read one ForwardMsg: note what it draws, and start or stop fragment timers."""
@@ -116,7 +119,7 @@ class Page:
         elif kind == "metric":
             self.metrics[element.metric.label] = element.metric.body
         elif kind == "plotly_chart":
-            self.charts.append(json.loads(element.plotly_chart.spec))
+            self.charts.append(element.plotly_chart.spec)
 
     async def tick(self, fragment: str, every: float) -> None:
         """A browser's timer for a fragment: a rerun every ``every`` seconds, as Streamlit's
@@ -128,6 +131,8 @@ class Page:
     async def listen(self) -> None:
         async for payload in self.socket:
             self.take(payload)
+        self.texts.append(f"(the server closed the websocket: {self.socket.close_reason!r})")
+        self.news.set()
 
     async def until(self, condition: object) -> None:
         """Wait until ``condition()`` holds, looking again after each message received."""
@@ -142,13 +147,16 @@ class Page:
         self.polls.clear()
 
 
-async def open_page(url: str, name: str, query: str) -> Page:
+async def open_page(url: str, name: str, query: str, address: str | None = None) -> Page:
+    """A tab opened at ``url?query``, after its first run. With ``address``, the page comes
+    from that network address, as a proxy on this machine would say (X-Forwarded-For)."""
     socket = await connect(
         f"{url.replace('http', 'ws', 1)}/_stcore/stream",
         subprotocols=["streamlit"],
         max_size=None,
         ping_interval=None,
         open_timeout=TIMEOUT,
+        additional_headers={"X-Forwarded-For": address} if address else None,
     )
     page = Page(name, socket, query)
     page.listening = asyncio.create_task(page.listen())
@@ -215,13 +223,20 @@ async def cpu_share(pid: int, seconds: float) -> float:
     return (cpu_seconds(pid) - before) / (time.perf_counter() - began)
 
 
-async def walk_in(url: str, code: str, students: int) -> list[Page]:
-    """The phones open the join link, twenty at a time, and wait for the question."""
+async def walk_in(
+    url: str, code: str, students: int, address: str | None = None, others: tuple[str, ...] = ()
+) -> list[Page]:
+    """The phones open the join link, twenty at a time, and wait for the question; from
+    ``address`` if given, and spread over ``url`` and the ``others`` servers' addresses."""
+    servers = (url, *others)
     phones: list[Page] = []
     for start in range(0, students, 20):
         batch = range(start, min(students, start + 20))
         phones += await asyncio.gather(
-            *(open_page(url, f"phone {n}", f"join={code}") for n in batch)
+            *(
+                open_page(servers[n % len(servers)], f"phone {n}", f"join={code}", address)
+                for n in batch
+            )
         )
     for phone in phones:
         await phone.until(lambda phone=phone: bool(phone.polls))
@@ -257,7 +272,8 @@ async def tally_checked(projector: Page, ballots: list[Ballot]) -> None:
     """Close voting; the projector's bars must be the votes cast, no more and no fewer."""
     projector.charts.clear()
     await projector.press("Close voting")
-    (chart,) = [one for one in projector.charts if one["data"][0]["name"] == "Round 1"]
+    specs = map(json.loads, projector.charts)
+    (chart,) = [one for one in specs if one["data"][0].get("name") == "Round 1"]
     cast = Counter(ballot.choice for ballot in ballots)
     drawn = dict(zip(ANSWERS, chart["data"][0]["x"], strict=True))
     if drawn != {choice: cast[choice] for choice in ANSWERS}:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import glob
+import json
 import os
 import shutil
 import subprocess
@@ -72,7 +73,8 @@ async def vote(phone: Page, choice: str, round_number: int = 1) -> None:
 
 def drawn_tally(projector: Page) -> list[dict[str, int]]:
     """The projector's votes chart as it last drew it: every round's bars, by answer."""
-    (chart,) = [c for c in projector.charts[-3:] if c["data"][0].get("name") == "Round 1"][-1:]
+    specs = map(json.loads, projector.charts[-3:])
+    (chart,) = [spec for spec in specs if spec["data"][0].get("name") == "Round 1"][-1:]
     return [dict(zip(ANSWERS, trace["x"], strict=True)) for trace in chart["data"]]
 
 

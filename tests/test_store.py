@@ -6,6 +6,7 @@ import math
 import os
 import random
 import secrets
+import socket
 import threading
 import time
 from collections import Counter
@@ -726,3 +727,32 @@ def test_a_vote_counts_in_the_round_it_was_cast_in_or_is_refused(store):
             assert tally.bonuses[round_number - 1] == tuple(sorted(b for _, b in cast))
     outcomes = (refused["late"], refused["closed"], accepted["votes"])
     assert tapped() >= 1_500 and min(outcomes) >= 30, outcomes
+
+
+def test_tables_of_an_older_version_are_made_afresh(url):
+    """Classes last an hour at most: an upgrade starts with empty tables of the new shape."""
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "CREATE TABLE tinynet_classes (id INTEGER PRIMARY KEY, code VARCHAR(6) NOT NULL)"
+        )
+        connection.exec_driver_sql("INSERT INTO tinynet_classes VALUES (1, 'K7XQ2M')")
+    engine.dispose()
+    store = ClassStore.connect(url)
+    code, _ = store.start(Client(session="a teacher", address=SCHOOL))
+    store.join(code, client=Client(session="a student", address=SCHOOL))
+    assert store.state(code).students == 1 and rows(store)["tinynet_classes"] == 1
+    store.engine.dispose()
+
+
+def test_a_postgresql_server_that_never_answers_is_given_up_on(monkeypatch):
+    """A port that takes the connection and says nothing: the store gives up after its
+    connect timeout, rather than leaving a page waiting for ever."""
+    monkeypatch.setattr(classroom, "CONNECT_TIMEOUT", 2)
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        began = time.monotonic()
+        with pytest.raises(StoreUnavailableError):
+            ClassStore.connect(f"postgresql+psycopg://nobody@127.0.0.1:{silent.getsockname()[1]}/x")
+    assert time.monotonic() - began < 10

@@ -117,9 +117,10 @@ attempts = sa.Table(
     sa.Column("made", sa.Integer, nullable=False),
 )
 UPSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
-# A connection found dead (the database restarted) is replaced before use; a page waits at
-# most this many seconds for a connection, then says the database cannot be reached.
-ENGINE = {"pool_pre_ping": True, "pool_timeout": 10}
+# A connection found dead (the database restarted) is replaced before use. A process keeps
+# up to 30 connections: at a reveal, every phone's session reads at once; a page waits at
+# most 30 seconds for one, then says the database cannot be reached.
+ENGINE = {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 20, "pool_timeout": 30}
 CONNECT_TIMEOUT = 5  # seconds, for PostgreSQL: a server that does not answer is down
 
 

@@ -20,9 +20,11 @@ from tinynet.explain import ANSWERS, number_text
 from views import classes, common
 
 # Seconds between a phone's looks at the class. Each look is a fragment run of a few
-# milliseconds of server time: 200 phones cost a sixth to a quarter of a core (measured by
-# benchmarks.class_sessions), and a question or the reveal reaches them within about this.
-EVERY = 3.0
+# milliseconds of server time: 200 phones cost about a quarter of a core (measured by
+# benchmarks.class_sessions), and a question or the reveal reaches them within about this
+# and SHARED (p95 under 3 s, benchmarks.class_servers).
+EVERY = 2.0
+SHARED = 0.5  # seconds that the phones of one server share one read of the class
 STYLE = """<style>
 .st-key-keep_tinynet_student { display: none; }
 .st-key-class_answers button { min-height: 3.5rem; width: 100%; }
@@ -44,10 +46,10 @@ def requested() -> bool:
     return "join" in st.query_params
 
 
-@st.cache_data(ttl=1.0, max_entries=256, show_spinner=False)
+@st.cache_data(ttl=SHARED, max_entries=256, show_spinner=False)
 def shared_state(code: str) -> ClassState:
     """The class as every phone sees it (nothing of any one student), read from the
-    database at most once a second for all of them."""
+    database at most once per SHARED seconds for all of them."""
     return classes.store().state(code)
 
 

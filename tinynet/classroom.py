@@ -252,7 +252,9 @@ class ClassStore:
             # Not for ":memory:", nor for an SQLite URI ("file:..."), which sets its own rules.
             if parsed.get_backend_name() == "sqlite" and not file.startswith((":", "file:")):
                 Path(file).parent.mkdir(parents=True, exist_ok=True)
-            engine = sa.create_engine(parsed, **ENGINE)
+            # SQLite in memory has a connection per thread, and no pool to size.
+            memory = parsed.get_backend_name() == "sqlite" and file == ":memory:"
+            engine = sa.create_engine(parsed, **({"pool_pre_ping": True} if memory else ENGINE))
         except (sa.exc.SQLAlchemyError, OSError, ImportError) as error:
             raise StoreUnavailableError(UNAVAILABLE) from error
         return cls(engine, clock)

@@ -189,6 +189,8 @@ def heartbeat(running: Running) -> None:
         return
     except UnknownClassError:
         st.rerun()  # ended elsewhere, or idle for long: the page says so
+    except ClassError:
+        return  # not this page's class to keep: its next full run says what it is
     if st.session_state.pop("class_unreachable", False):
         st.rerun()
 

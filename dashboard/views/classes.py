@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import secrets
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -24,6 +26,12 @@ QUESTIONS = {  # the experiments by name, without the article's numbers: "Questi
     **{preset.key: preset.title.split(". ", 1)[-1] for preset in PRESETS},
     SETUP: "The current set-up",
 }
+KEPT = 12 * 3600  # seconds a browser keeps a key: a school day; the store says if it still holds
+RETRY = 3.0  # seconds between a page's tries while the database cannot be reached
+UNREACHABLE = (
+    "The class database cannot be reached right now: this page keeps trying, "
+    "and carries on once it answers."
+)
 REMEMBER = """
 export default function ({ data }) {
   if (!data || typeof data.name !== "string" || typeof data.value !== "string") return;
@@ -42,7 +50,7 @@ def remember_key(name: str, key: str | None) -> None:
     lives (None forgets it). Drawn as an empty element, hidden by the pages' style."""
     # Registering again with the same definition is free; a test's fresh runtime needs it.
     keeper = st.components.v2.component("tinynet_remember", js=REMEMBER)
-    data = {"name": name, "value": key or "", "seconds": class_store.MAX_IDLE}
+    data = {"name": name, "value": key or "", "seconds": KEPT}
     keeper(data=data, key=f"remember_{name}", height=0)
 
 
@@ -51,6 +59,35 @@ def remembered_key(name: str) -> str | None:
     none, or for anything else a browser may send in its place."""
     value = st.context.cookies.get(name)
     return value if isinstance(value, str) and class_store.KEY.fullmatch(value) else None
+
+
+def client() -> class_store.Client:
+    """This browser session and, where the server knows it, its network address: what the
+    store's limits per client count (a reload is a new session; its address stays)."""
+    if "class_client" not in st.session_state:
+        st.session_state.class_client = secrets.token_urlsafe(16)
+    address = st.context.ip_address  # None on localhost (and not a string in AppTest)
+    known = isinstance(address, str) and address != ""
+    return class_store.Client(st.session_state.class_client, address if known else None)
+
+
+def unreachable() -> None:
+    """Say that the database cannot be reached, and keep trying it: the page is drawn again
+    once it answers."""
+    st.error(UNREACHABLE)
+    retry(time.monotonic())
+
+
+@st.fragment(run_every=RETRY)
+def retry(since: float) -> None:
+    # Not at once, when drawn: a page that fails for another reason redraws once per RETRY.
+    if time.monotonic() - since < RETRY:
+        return
+    try:
+        store().check()
+    except StoreUnavailableError:
+        return
+    st.rerun()
 
 
 def _secrets_name_it() -> bool:
@@ -76,7 +113,7 @@ def store() -> ClassStore:
     if not _secrets_name_it():
         return _store_at(class_store.default_url())
     try:
-        engine = st.connection("classes", type="sql").engine
+        engine = st.connection("classes", type="sql", **class_store.ENGINE).engine
     except Exception as error:  # any fault of the configuration: class mode waits, not the app
         raise StoreUnavailableError(class_store.UNAVAILABLE) from error
     return _store_on(id(engine), engine)

@@ -11,6 +11,7 @@ from dashboard import class_store
 from dashboard.class_store import (
     ClassError,
     ClassState,
+    LateVoteError,
     StoreUnavailableError,
     UnknownClassError,
     Vote,
@@ -20,9 +21,11 @@ from tinynet.explain import ANSWERS, bonus_graded, graded
 from tinynet.number_words import number_text
 
 # Seconds between a phone's looks at the class. Each look is a fragment run of a few
-# milliseconds of server time: 200 phones cost a sixth to a quarter of a core (measured by
-# benchmarks.class_sessions), and a question or the reveal reaches them within about this.
-EVERY = 3.0
+# milliseconds of server time: 200 phones cost about a quarter of a core (measured by
+# benchmarks.class_sessions), and a question or the reveal reaches them within about this
+# and SHARED (p95 under 3 s, benchmarks.class_servers).
+EVERY = 2.0
+SHARED = 0.5  # seconds that the phones of one server share one read of the class
 
 
 @dataclass(frozen=True)
@@ -38,17 +41,17 @@ def requested() -> bool:
     return "join" in st.query_params
 
 
-@st.cache_data(ttl=1.0, max_entries=256, show_spinner=False)
+@st.cache_data(ttl=SHARED, max_entries=256, show_spinner=False)
 def shared_state(code: str) -> ClassState:
     """The class as every phone sees it (nothing of any one student), read from the
-    database at most once a second for all of them."""
+    database at most once per SHARED seconds for all of them."""
     return classes.store().state(code)
 
 
 # -------------------------------------------------------------- joining
 def join(code: str) -> None:
     """Take a seat in the class; the key this browser kept, if any, keeps its old seat."""
-    key = classes.store().join(code, classes.remembered_key(classes.STUDENT))
+    key = classes.store().join(code, classes.remembered_key(classes.STUDENT), classes.client())
     st.session_state.class_seat = Seat(code.strip().upper(), key)
 
 
@@ -90,16 +93,19 @@ def notice() -> None:
 
 # -------------------------------------------------------------- voting
 def vote(choice: str) -> None:
-    """An answer's button, or a changed bonus guess: this student's vote in this round."""
+    """An answer's button, or a changed bonus guess: this student's vote in the round the
+    page showed. Refused because another round is open: the page shows that one, to vote again."""
     held = st.session_state.class_seat
     bonus = st.session_state.get("class_guess")
-    shown = st.session_state.get("class_question_shown")
+    shown = st.session_state.get("class_question_shown"), st.session_state.get("class_round_shown")
     st.session_state.pop("class_mine", None)  # read again after this
     try:
-        classes.store().vote(held.code, held.key, choice, bonus, shown)
+        classes.store().vote(held.code, held.key, choice, bonus, *shown)
     except (ClassError, StoreUnavailableError) as error:
         st.session_state.class_notice = str(error)
+        st.session_state.class_fresh = isinstance(error, LateVoteError)
         return
+    st.session_state.class_mine = shown, Vote(choice, bonus, shown[1])  # the store took it
     st.session_state.class_last_guess = bonus  # offered again in round 2
 
 
@@ -176,10 +182,14 @@ def panel(held: Seat) -> None:
     every tap: waiting, the question and its answers, then voting closed. The reveal and the
     end of the class redraw the whole page instead (it shows the run)."""
     try:
-        state = shared_state(held.code)
+        fresh = st.session_state.pop("class_fresh", False)  # not the phones' shared look
+        state = classes.store().state(held.code) if fresh else shared_state(held.code)
     except UnknownClassError:
         st.rerun()
-    except (ClassError, StoreUnavailableError) as error:
+    except StoreUnavailableError:
+        st.error(classes.UNREACHABLE)
+        return
+    except ClassError as error:
         st.error(f"{error} This page keeps trying.")
         return
     if state.phase == "revealed":
@@ -192,15 +202,19 @@ def panel(held: Seat) -> None:
         for key in ("class_guess", "class_last_guess"):  # a new question: no guess carried over
             st.session_state.pop(key, None)
         st.session_state.class_question_shown = state.question_number
+    st.session_state.class_round_shown = state.round_number
     if asked(state) is None:
         return
     if state.phase == "voting" and state.round_number > 1:
         st.markdown("**Round 2:** after talking it over, vote again (or keep your answer).")
     st.markdown("**What will the weight do?**")
-    if state.phase == "voting":
-        voting(state, held)
-    else:
-        closed(state, held)
+    try:
+        if state.phase == "voting":
+            voting(state, held)
+        else:
+            closed(state, held)
+    except StoreUnavailableError:
+        st.error(classes.UNREACHABLE)
 
 
 # -------------------------------------------------------------- the reveal
@@ -250,7 +264,10 @@ def show() -> None:
     except UnknownClassError as error:
         st.error("This class is over." if had and held and had == held else str(error))
         held = None
-    except (ClassError, StoreUnavailableError) as error:
+    except StoreUnavailableError:  # the link's class is joined once the database answers
+        classes.unreachable()
+        held = None
+    except ClassError as error:
         st.error(str(error))
         held = None
     if held is None:
@@ -262,5 +279,9 @@ def show() -> None:
         panel(held)
         return
     page = common.Page(phone=common.is_phone())
-    revealed(state, held, page)
+    try:
+        revealed(state, held, page)
+    except StoreUnavailableError:
+        classes.unreachable()
+        return
     watch(held.code, state.question_number)

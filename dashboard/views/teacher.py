@@ -12,7 +12,7 @@ import streamlit as st
 
 import tinynet
 from dashboard import class_charts
-from dashboard.class_store import ClassError, ClassState, StoreUnavailableError
+from dashboard.class_store import ClassError, ClassState, StoreUnavailableError, UnknownClassError
 from dashboard.views import classes, common
 from dashboard.views.controls import load
 from tinynet.explain import ANSWERS
@@ -21,6 +21,9 @@ from tinynet.number_words import number_text
 # Seconds between the live count's refreshes: a vote shows within about this, and one
 # projector asking twice a second costs the server about 1 % of a core.
 EVERY = 0.5
+# Seconds between the page's heartbeats, in every phase: the class stays open while a page
+# shows it (the store writes once a minute at most), and a lost database shows within this.
+HEARTBEAT = 5.0
 # Until a reveal no run's ending shows: while the class waits, the teacher picks the next
 # question, maybe the sidebar's own set-up, on the projector in front of the class.
 OPEN = ("waiting", "voting", "closed")
@@ -81,7 +84,7 @@ def _step(action: Callable[..., None], *more: object) -> None:
 
 def start() -> None:
     try:
-        code, key = classes.store().start()
+        code, key = classes.store().start(classes.client())
     except (ClassError, StoreUnavailableError) as error:
         st.session_state.class_notice = str(error)
         return
@@ -164,15 +167,36 @@ def qr_code(link: str) -> bytes:
     return image.getvalue()
 
 
+@st.fragment(run_every=HEARTBEAT)
+def heartbeat(running: Running) -> None:
+    """The page's sign of life in every phase, which keeps its class open however long the
+    talk between questions; it says when the database cannot be reached, and the page is
+    drawn again once it answers."""
+    try:
+        classes.store().seen(running.code, running.key)
+    except StoreUnavailableError:
+        st.session_state.class_unreachable = True
+        st.error(classes.UNREACHABLE)
+        return
+    except UnknownClassError:
+        st.rerun()  # ended elsewhere, or idle for long: the page says so
+    except ClassError:
+        return  # not this page's class to keep: its next full run says what it is
+    if st.session_state.pop("class_unreachable", False):
+        st.rerun()
+
+
 @st.fragment(run_every=EVERY)
 def live(code: str, phase: str) -> None:
     """The count that changes while the class waits or votes, redrawn on its own: how many
     have joined, or how many have voted (never what: that would sway the rest)."""
     try:
         state = classes.store().state(code)
-    except (ClassError, StoreUnavailableError) as error:
+    except ClassError as error:
         st.warning(str(error))
         return
+    except StoreUnavailableError:
+        return  # the heartbeat says so, at the top of the page
     if state.phase != phase:  # changed from another tab of this class
         st.rerun()
     with st.container(key="class_live"):
@@ -313,16 +337,19 @@ def show(settings: tinynet.Settings, page: common.Page) -> None:
     if "class_notice" in st.session_state:
         st.warning(st.session_state.pop("class_notice"))
     running = current()
+    if "class_running" not in st.session_state:  # its class unknown until the database answers
+        classes.unreachable()
+        return
     state = None
     if running is not None:
         try:
             state = classes.store().state(running.code)
         except ClassError:
-            st.info("This class is over: it was ended, or it sat idle for hours.")
+            st.info("This class is over: it was ended, or it sat idle for an hour.")
             st.session_state.class_running, running = None, None
             st.session_state.class_forget = True
-        except StoreUnavailableError as error:
-            st.error(str(error))
+        except StoreUnavailableError:
+            classes.unreachable()
             return
     if running is None or state is None:
         if st.session_state.pop("class_forget", False):
@@ -335,6 +362,7 @@ def show(settings: tinynet.Settings, page: common.Page) -> None:
         st.button("Start a class", on_click=start, type="primary", key="class_start")
         return
     classes.remember_key(classes.TEACHER, running.key)
+    heartbeat(running)
     st.session_state.class_phase = state.phase
     if st.session_state.get("class_confirming_end"):
         confirm_end()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import math
 import secrets
@@ -43,6 +44,20 @@ export default function ({ data }) {
 """
 """Keeps a key in a cookie of this site. The key comes as data, never inside HTML, and is
 shown nowhere; the browser sends it back when the page loads again (``st.context.cookies``)."""
+
+
+def focus_here(wanted: bool) -> contextlib.AbstractContextManager:
+    """A container the page's script gives the keyboard's focus to once, when ``wanted``
+    (after a step that took away the button that had it); else nothing at all."""
+    return st.container(key="focus_here") if wanted else contextlib.nullcontext()
+
+
+def news(text: str, box: Callable[[str], object] = st.info) -> None:
+    """What a class page has just come to say (a question is open, a vote is in, the answer),
+    in ``box``: the page's announcer, a live region there from the start, reads it out (a
+    box drawn anew is a live region that screen readers often miss)."""
+    with st.container(key="class_news"):
+        box(text)
 
 
 def remember_key(name: str, key: str | None) -> None:

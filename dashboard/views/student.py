@@ -107,6 +107,7 @@ def vote(choice: str) -> None:
         return
     st.session_state.class_mine = shown, Vote(choice, bonus, shown[1])  # the store took it
     st.session_state.class_last_guess = bonus  # offered again in round 2
+    st.session_state.class_focus = choice  # the answer keeps the keyboard's focus
 
 
 def guessed() -> None:
@@ -129,18 +130,20 @@ def mine(state: ClassState, held: Seat) -> Vote | None:
 def voting(state: ClassState, held: Seat) -> None:
     chosen = mine(state, held)
     st.session_state.class_choice = chosen.choice if chosen else None
+    focused = st.session_state.pop("class_focus", None)
     with st.container(key="class_answers"):
         for choice in state.choices:
             picked = chosen is not None and chosen.choice == choice
-            st.button(
-                ANSWERS.get(choice, choice),
-                on_click=vote,
-                args=(choice,),
-                key=f"class_vote_{choice}",
-                type="primary" if picked else "secondary",
-                icon=":material/check_circle:" if picked else None,
-                width="stretch",
-            )
+            with classes.focus_here(focused == choice):
+                st.button(
+                    ANSWERS.get(choice, choice),
+                    on_click=vote,
+                    args=(choice,),
+                    key=f"class_vote_{choice}",
+                    type="primary" if picked else "secondary",
+                    icon=":material/check_circle:" if picked else None,
+                    width="stretch",
+                )
     if state.asks_bonus:
         st.number_input(
             "Bonus: the weight after the first update (optional)",
@@ -152,22 +155,23 @@ def voting(state: ClassState, held: Seat) -> None:
             on_change=guessed,
         )
     if chosen is None:
-        st.info("Tap the answer you think is right. You can change it until voting closes.")
+        classes.news(
+            f"Question {state.question_number}, round {state.round_number}: vote now. Tap the "
+            "answer you think is right. You can change it until voting closes."
+        )
         return
     bonus = "" if chosen.bonus is None else f", with the bonus {number_text(chosen.bonus, 10)}"
-    st.success(
-        f"**Your vote is in:** {ANSWERS.get(chosen.choice, chosen.choice).lower()}{bonus}. "
-        "You can change it until voting closes."
-    )
+    said = f"**Your vote is in:** {ANSWERS.get(chosen.choice, chosen.choice).lower()}{bonus}."
+    classes.news(f"{said} You can change it until voting closes.", st.success)
 
 
 def closed(state: ClassState, held: Seat) -> None:
     chosen = mine(state, held)
     if chosen is None:
-        st.info("Voting is closed, and you did not vote in this round.")
+        said = "Voting is closed, and you did not vote in this round."
     else:
-        said = ANSWERS.get(chosen.choice, chosen.choice).lower()
-        st.info(f"Voting is closed. Your vote: {said}.")
+        said = f"Voting is closed. Your vote: {ANSWERS.get(chosen.choice, chosen.choice).lower()}."
+    classes.news(said)
     st.markdown("Talk it over with your neighbours while you wait for your teacher.")
 
 
@@ -196,7 +200,7 @@ def panel(held: Seat) -> None:
         st.rerun()
     notice()
     if state.phase == "waiting":
-        st.info("You are in. Your teacher's question will appear here.")
+        classes.news("You are in. Your teacher's question will appear here.")
         return
     if st.session_state.get("class_question_shown") != state.question_number:
         for key in ("class_guess", "class_last_guess"):  # a new question: no guess carried over
@@ -237,9 +241,9 @@ def result(state: ClassState, held: Seat) -> None:
     last = classes.store().my_vote(held.code, held.key)
     right, said = graded(last and last.choice, state.answer)
     if right is None:
-        st.info(f"{said} You did not vote on this question.")
+        classes.news(f"{said} You did not vote on this question.")
     else:
-        (st.success if right else st.error)(said)
+        classes.news(said, st.success if right else st.error)
     if state.next_weight is not None:
         st.markdown(bonus_graded(last and last.bonus, state.next_weight))
 

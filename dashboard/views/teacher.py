@@ -76,6 +76,7 @@ def _step(action: Callable[..., None], *more: object) -> None:
     running = st.session_state.get("class_running")
     if running is None:  # a button of a page drawn before its class ended elsewhere
         return
+    st.session_state.class_focus = True  # the next step's button takes the keyboard's focus
     try:
         action(running, *more)
     except (ClassError, StoreUnavailableError) as error:
@@ -83,6 +84,7 @@ def _step(action: Callable[..., None], *more: object) -> None:
 
 
 def start() -> None:
+    st.session_state.class_focus = True
     try:
         code, key = classes.store().start(classes.client())
     except (ClassError, StoreUnavailableError) as error:
@@ -133,6 +135,7 @@ def end(running: Running) -> None:
 
 def cancel_end() -> None:
     st.session_state.class_confirming_end = False
+    st.session_state.class_focus = True
 
 
 def confirm_end() -> None:
@@ -140,7 +143,14 @@ def confirm_end() -> None:
     st.warning("End the class for everyone? Every phone will say it is over.")
     with st.container(horizontal=True):
         button("Yes, end the class", end, primary=True)
-        st.button("Keep the class", on_click=cancel_end, key="class_keep")
+        with classes.focus_here(focusing()):  # the way out that loses nothing
+            st.button("Keep the class", on_click=cancel_end, key="class_keep")
+
+
+def focusing() -> bool:
+    """Whether a step just took the keyboard's focus away: asked once, by the first place
+    that can take it (the confirmation's way out, else the phase's steps)."""
+    return st.session_state.pop("class_focus", False)
 
 
 def button(label: str, action: Callable[..., None], *more: object, primary: bool = False) -> None:
@@ -265,7 +275,7 @@ def votes(state: ClassState, page: common.Page) -> None:
 
 def steps(*buttons: tuple[str, Callable[..., None]]) -> None:
     """The teacher's buttons for this phase, in a row at the top, the first one primary."""
-    with st.container(horizontal=True):
+    with classes.focus_here(focusing()), st.container(horizontal=True):
         for number, (label, action) in enumerate(buttons):
             button(label, action, primary=number == 0)
 
@@ -294,7 +304,7 @@ def waiting(running: Running, state: ClassState, settings: tinynet.Settings) -> 
     chosen = classes.settings_of(classes.question(source, settings))
     st.caption(classes.described(chosen))
     st.toggle("Bonus: also ask for the weight after the first update", key="class_bonus")
-    with st.container(horizontal=True):
+    with classes.focus_here(focusing()), st.container(horizontal=True):
         button("Open voting", ask, settings, primary=True)
         button("End class", ask_to_end)
 
@@ -359,7 +369,8 @@ def show(settings: tinynet.Settings, page: common.Page) -> None:
             "how the class voted, you discuss, they vote again, and then the run reveals the "
             "answer. No accounts, and no names."
         )
-        st.button("Start a class", on_click=start, type="primary", key="class_start")
+        with classes.focus_here(focusing()):
+            st.button("Start a class", on_click=start, type="primary", key="class_start")
         return
     classes.remember_key(classes.TEACHER, running.key)
     heartbeat(running)

@@ -82,8 +82,13 @@ def test_it_opens_on_the_lesson_of_the_articles_gradient_descent_with_alpha():
     assert lesson_predictions(app)[:7].tolist() == WITH_ALPHA
     assert app.success[0].value.startswith("**Converged.**")
     assert [metric.value for metric in app.metric] == ["1.333", "4", "0", "1.333"]
-    assert app.metric[0].proto.help.endswith("Exactly 1.3333333333333333.")
-    assert app.metric[3].proto.help.endswith("Exactly 1.3333333333333333.")
+    exact = (  # 4/3 as a double: JavaScript prints the shortest decimal that reads back as it
+        "JavaScript prints it as 1.3333333333333333; exactly, it is "
+        "1.3333333333333332593184650249895639717578887939453125."
+    )
+    assert app.metric[0].proto.help.endswith(exact)
+    assert app.metric[3].proto.help.endswith(exact)
+    assert "Its prediction hits the target exactly." in app.metric[3].proto.help
     assert link(app) == {}
 
 

@@ -14,7 +14,7 @@ import streamlit as st
 import tinynet
 from dashboard.link import FIELDS, VIEWS, parse_query, settings_from, to_query
 from dashboard.views import SHOW, common, controls, quiz, student, teacher
-from tinynet.network import error_at
+from tinynet.explain import best_weight_help
 from tinynet.number_words import exact_words, number_text, numbers_apart
 
 MAX_PROBLEMS = 12  # parts of a bad link named in its notice: one per setting, and one more
@@ -79,24 +79,8 @@ def headline(settings: tinynet.Settings, run: tinynet.Run) -> None:
         st.metric(
             "Best weight",
             "none" if best is None else best_text[0],
-            help=best_help(settings, best),
+            help=best_weight_help(settings),
         )
-
-
-def best_help(settings: tinynet.Settings, best: float | None) -> str:
-    """What the best weight is: target ÷ data as a 64-bit float, and how near its own
-    prediction comes, which rounding may leave short of the target."""
-    said = "target ÷ data, as a 64-bit float: the lowest point of the error curve."
-    if best is None:
-        return f"{said} There is none here."
-    error = error_at(settings.data, best, settings.target)
-    if error == 0:
-        hits = "Its prediction hits the target exactly."
-    else:
-        miss = number_text(tinynet.predict(settings.data, best) - settings.target)
-        hits = f"Rounding leaves its prediction off the target by {miss}, an error of "
-        hits += f"{number_text(error)}."
-    return f"{said} {hits} {exact_words(best)}"
 
 
 read_link()

@@ -82,10 +82,14 @@ def curve(run: Run, at: int) -> str:
         if following != weight
         else "leaves the weight where it is"
     )
+    tangent = (
+        f"has slope {number_text(rise)}"
+        if np.isfinite(rise)
+        else "is too steep for its slope to fit in a 64-bit float"
+    )
     return (
         f"{shape} At iteration {index + 1} the weight is {weight_text} and the error "
-        f"{number_text(run.errors[index])}; the tangent there has slope {number_text(rise)}, "
-        f"and the update {moves}."
+        f"{number_text(run.errors[index])}; the tangent there {tangent}, and the update {moves}."
     )
 
 

@@ -10,8 +10,8 @@ from fractions import Fraction
 
 from tinynet.analysis import OUTCOMES, TOLERANCE, stability
 from tinynet.long_run import Fate, fate
-from tinynet.network import best_weight, error_at, gradient
-from tinynet.number_words import bound_text, number_text, numbers_apart
+from tinynet.network import best_weight, error_at, gradient, predict
+from tinynet.number_words import bound_text, exact_words, number_text, numbers_apart
 from tinynet.training import Run, Settings, goes_up, gradient_descent_update
 from tinynet.verdicts import (
     ANSWERS_ENDS,
@@ -64,6 +64,23 @@ def bonus_graded(guess: float | None, truth: float) -> str:
         f"**{'Spot on' if close else 'Not this time'}:** after the first update the weight is "
         f"{weight} (you said {number_text(guess, 10)})."
     )
+
+
+def best_weight_help(settings: Settings) -> str:
+    """What the best weight is: target ÷ data as a 64-bit float, how near its own prediction
+    comes to the target (rounding may leave it short), and its exact value."""
+    said = "target ÷ data, as a 64-bit float: the lowest point of the error curve."
+    best = best_weight(settings.data, settings.target)
+    if best is None:
+        return f"{said} There is none here."
+    error = error_at(settings.data, best, settings.target)
+    if error == 0:
+        hits = "Its prediction hits the target exactly."
+    else:
+        miss = number_text(predict(settings.data, best) - settings.target)
+        size = number_text(error) if math.isfinite(error) else "too large for a 64-bit float"
+        hits = f"Rounding leaves its prediction off the target by {miss}, an error of {size}."
+    return f"{said} {hits} {exact_words(best)}"
 
 
 def method_text(method: str, exact_derivative: bool = False) -> str:
@@ -382,9 +399,11 @@ def worked_step(run: Run, at: int) -> str:
         between = f"{prediction.latex(False)} - {target_apart.latex()}"
     else:
         difference, between = miss.low_high, miss.latex(False)
+    underflow = r" \quad \text{(too small for a 64-bit float)}" if error.value == 0 else ""
     lines.append(
         rf"\text{{error}} &= (\text{{prediction}} - \text{{target}})^2 = ({between})^2"
         rf" {_equals(_squared(difference), error.low_high)} {error.latex(False)}"
+        + (underflow if prediction_value != settings.target else "")
     )
     if settings.method == "up_and_down":
         return _aligned(lines + _walk_lines(run, now, later))

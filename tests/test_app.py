@@ -416,3 +416,12 @@ def test_a_teacher_can_hide_controls_and_the_link_keeps_their_values():
     app.number_input(key="weight").set_value(1.0).run()
     assert lesson_predictions(app)[0] == 3.0
     assert link(app)["hide"] == "alpha,method" and link(app)["alpha"] == "1.0"
+
+
+def test_the_headline_help_says_how_javascript_prints_a_number_and_what_it_is_exactly():
+    app = open_app({"alpha": "1"})  # the article's experiment 2, without alpha
+    prediction = app.metric[1].proto.help
+    assert prediction.endswith(
+        "JavaScript prints it as 360287970189639700; exactly, it is 360287970189639680."
+    )
+    assert "Exactly 360287970189639700" not in prediction

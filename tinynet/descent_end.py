@@ -109,7 +109,7 @@ class Model:
         )
         return total * with_margin if math.isfinite(total) else math.inf
 
-    def around(self, weight: float, distance: float) -> tuple[float, float]:
+    def around(self, distance: float) -> tuple[float, float]:
         """The weights within ``distance`` of the best weight, ends included."""
         return self.best - distance, self.best + distance
 
@@ -120,7 +120,7 @@ class Model:
         if self.best is None or self.exact_shrink >= 2:
             return False
         distance = abs(weight - self.best) + math.ulp(self.best)
-        low, high = self.around(weight, distance)
+        low, high = self.around(distance)
         if not (math.isfinite(low) and math.isfinite(high)):
             return False
         if self.noise(low, high) * (1 + 2.0**-50) > self.contraction() * distance:
@@ -141,7 +141,7 @@ class Model:
         far = max(distance, 1e290)
         margin = 2.0**30 if clearly else 2.0
         for size in (distance, far):
-            low, high = self.around(weight, size)
+            low, high = self.around(size)
             if not growth * size > margin * self.noise(low, high):
                 return False
         return True
@@ -162,7 +162,7 @@ class Model:
         bounds from the growth per iteration, give or take rounding."""
         settings = self.settings
         distance = abs(weight - self.best)
-        low, high = self.around(weight, distance)
+        low, high = self.around(distance)
         wobble = self.noise(low, high) / distance
         size = _float(self.exact_shrink - 1)
         miss = abs(predict(settings.data, weight) - settings.target)
@@ -221,6 +221,7 @@ def follow(weight: float, model: Model, budget: int = STRETCHES) -> _Path:
     steps, last_far = 0, 0
     seen: dict[float, int] = {}
     trail: list[float] = []
+    before: tuple[float, int] | None = None  # the last stretch's last weight, and its step
     for _ in range(budget):
         if not math.isfinite(error_at(data, weight, target)):
             return _Path(weight, steps, last_far, "diverges")
@@ -233,7 +234,10 @@ def follow(weight: float, model: Model, budget: int = STRETCHES) -> _Path:
             return _Path(weight, steps, last_far, "stops")
         if weight in seen:
             start = seen[weight]
-            return _Path(weight, steps, last_far, "cycles", tuple(trail[start:]), start)
+            cycle = trail[len(trail) - (steps - start) :]
+            if before == (cycle[-1], start - 1):  # the cycle began as the stretch ended
+                cycle, start = [cycle[-1], *cycle[:-1]], start - 1
+            return _Path(weight, steps, last_far, "cycles", tuple(cycle), start)
         increment = after - weight
         count = _stretch(weight, increment, update)
         far = _last_far_on(weight, increment, count, settings)
@@ -245,6 +249,7 @@ def follow(weight: float, model: Model, budget: int = STRETCHES) -> _Path:
         else:
             seen.clear()
             trail.clear()
+            before = (weight + (count - 1) * increment, steps + count - 1)
         weight = weight + count * increment
         steps += count
     return _Path(weight, steps, last_far, "unfinished")
@@ -602,13 +607,11 @@ def _zig_zag(weight: float, iteration: int, last_far: int, model: Model) -> Fate
     radius = _radius(model)
     distance = abs(weight - best)
     if radius is not None and radius < distance:
-        low, high = model.around(best, radius * (1 + 2.0**-20))
+        low, high = model.around(radius * (1 + 2.0**-20))
         if max(error_at(data, low, target), error_at(data, high, target)) <= TOLERANCE:
             return _zig_zag_arrives(weight, iteration, model, radius)
     likely = radius is None or error_at(data, best + radius / 5, target) > TOLERANCE
-    if likely:
-        return Fate("bounces", None, False, sure=False)
-    return Fate("converges", None, False, sure=False, low=iteration)
+    return Fate("bounces" if likely else "converges", None, False, sure=False)
 
 
 def _radius(model: Model) -> float | None:
@@ -619,7 +622,7 @@ def _radius(model: Model) -> float | None:
         return None
     radius = 0.0
     for _ in range(200):
-        low, high = model.around(model.best, radius)
+        low, high = model.around(radius)
         wider = model.noise(low, high) / contraction
         if not math.isfinite(wider):
             return None
@@ -646,7 +649,7 @@ def _zig_zag_arrives(weight: float, iteration: int, model: Model, radius: float)
         far /= 1.01
     if near <= radius:
         return Fate("converges", None, False, low=iteration)
-    way = model.around(best, distance)
+    way = model.around(distance)
     early, late = _steps(model, distance, far, way), _steps(model, distance, near, way)
     return _Count(early.fewest, early.central, late.most).fate("converges", iteration)
 
@@ -658,7 +661,7 @@ def _spread(weight: float, iteration: int, model: Model) -> Fate:
     if model.exact_shrink > 2 and model.escapes(weight):
         return model.overflow(weight, iteration)
     distance = abs(weight - model.best)
-    low, high = model.around(model.best, distance)
+    low, high = model.around(distance)
     growth = -model.contraction()
     if distance > 0 and growth * distance > model.noise(low, high) / 5:
         likely = model.overflow(weight, iteration)

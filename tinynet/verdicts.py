@@ -149,6 +149,14 @@ def _more(future: Fate, done: int) -> str:
     return f"{said} more iterations"
 
 
+def _would(future: Fate, done: int, what: str) -> str:
+    """ "N more iterations would <what>", or, when no one can tell how many, that it will."""
+    said = count_words(future, done)
+    if said is None:
+        return f"it will {likely(future)}{what} in the end, though no one can tell when"
+    return f"{said} more iterations would {likely(future)}{what}"
+
+
 def _settled(run: Run, future: Fate) -> bool:
     """Whether the run already got where it ends up, read from the run where it can be,
     else from where the run goes on from its final weight."""
@@ -204,7 +212,7 @@ def _descent_verdict(run: Run, future: Fate) -> Verdict:
         else:
             how = f"{step}, so the error grows beyond measure at each iteration"
         headline = "Diverging" if future.sure else "Most likely diverging"
-        why = f"{how}; {_more(future, done)} would {likely(future)}overflow it."
+        why = f"{how}; {_would(future, done, 'overflow it')}."
         return Verdict(outcome, False, headline, why)
     if outcome == "bounces":
         return _descent_bounces(run, future, settled, words)
@@ -230,7 +238,9 @@ def _descent_bounces(run: Run, future: Fate, settled: bool, words: str) -> Verdi
     else:
         change = "shrinking" if exact_shrink < 2 else "growing"
         stops = "stops" if future.sure else "most likely stops"
-        why = f"{words[0].upper() + words[1:]}, but rounding {stops} the hops {change}: {where}."
+        why = (
+            f"{words[0].upper() + words[1:]}, but rounding {stops} the hops from {change}: {where}."
+        )
     headline = "Bouncing around the answer" if future.sure else "Most likely bouncing for ever"
     return Verdict("bounces", settled, headline, why)
 
@@ -239,10 +249,7 @@ def _descent_converges(run: Run, future: Fate, settled: bool, step: str) -> Verd
     settings, done = run.settings, len(run.weights)
     tolerance = number_text(TOLERANCE)
     if not settled:
-        why = (
-            f"{step}; {_more(future, done)} would {likely(future)}bring the error to "
-            f"{tolerance} or below."
-        )
+        why = f"{step}; {_would(future, done, f'bring the error to {tolerance} or below')}."
         headline = "Converging" if future.sure else "Most likely converging"
         return Verdict("converges", False, headline, why)
     arrived = _arrived(run)

@@ -368,9 +368,7 @@ def _walk_verdict(run: Run, future: Fate) -> Verdict:
         if settled:
             why = "The numbers grew larger than a 64-bit float can hold, so the run stopped."
             return Verdict(outcome, True, f"Diverged at iteration {run.diverged_at}", why)
-        why = (
-            f"It steps down by about {step} per iteration; {_more(future, done)} would overflow it."
-        )
+        why = f"Its step is {step}; {_would(future, done, 'overflow it')}."
         return Verdict(outcome, False, "Diverging", why)
     if not future.exact:  # a walk too long to follow to its end
         ends = ANSWERS_ENDS[outcome]

@@ -14,7 +14,8 @@ import streamlit as st
 import tinynet
 from dashboard.link import FIELDS, VIEWS, parse_query, settings_from, to_query
 from dashboard.views import SHOW, common, controls, quiz, student, teacher
-from tinynet.number_words import number_text
+from tinynet.explain import best_weight_help
+from tinynet.number_words import exact_words, number_text, numbers_apart
 
 MAX_PROBLEMS = len(FIELDS) + 1  # parts of a bad link named in its notice: each setting, one more
 BOXES = {  # the verdict's box, by what the run does and whether it got there
@@ -66,18 +67,19 @@ def headline(settings: tinynet.Settings, run: tinynet.Run) -> None:
         numbers.append(("Prediction", run.predictions[-1], f"Logged at iteration {count}."))
         numbers.append(("Error", run.errors[-1], f"Logged at iteration {count}."))
     best = tinynet.best_weight(settings.data, settings.target)
+    # The final weight and the best weight side by side: if they differ, they read differently.
+    final_text, *best_text = numbers_apart(run.final_weight, *([] if best is None else [best]))
     said, numbered = st.columns(2, vertical_alignment="center")
     with said:
         BOXES[judgement.outcome, judgement.settled](f"**{judgement.headline}.** {judgement.reason}")
     with numbered, st.container(horizontal=True, gap="small"):
         for name, value, when in numbers:
-            exact = tinynet.js_number(value)
-            st.metric(name, number_text(value), help=f"{when} Exactly {exact}.")
+            shown = final_text if name == "Final weight" else number_text(value)
+            st.metric(name, shown, help=f"{when} {exact_words(value)}")
         st.metric(
             "Best weight",
-            "none" if best is None else number_text(best),
-            help="target ÷ data: the weight whose prediction hits the target. "
-            + ("There is none here." if best is None else f"Exactly {tinynet.js_number(best)}."),
+            "none" if best is None else best_text[0],
+            help=best_weight_help(settings),
         )
 
 

@@ -17,7 +17,7 @@ import tinynet
 from dashboard import class_store
 from dashboard.class_store import ClassStore, StoreUnavailableError
 from dashboard.views import common, lesson
-from tinynet.number_words import number_text
+from tinynet.number_words import shortest_text
 from tinynet.presets import PRESET_OF, PRESETS
 
 TEACHER, STUDENT = "tinynet_teacher", "tinynet_student"  # the cookies that outlive a reload
@@ -164,16 +164,17 @@ def truth(settings: tinynet.Settings) -> tuple[str, float | None]:
 
 def described(settings: tinynet.Settings) -> str:
     """A question's set-up in words: the method and the numbers it starts from, nothing
-    about how it ends."""
+    about how it ends. Every number carries all its digits, as the answer may hang on the
+    last of them (weight 1.3333333333333333 stays on the answer, 1.3333 blows up)."""
     if settings.method == "up_and_down":
-        method = f"Up and down, with a step of {number_text(settings.step)}"
+        method = f"Up and down, with a step of {shortest_text(settings.step)}"
     else:
-        method = f"Gradient descent, with alpha {number_text(settings.alpha)}"
+        method = f"Gradient descent, with alpha {shortest_text(settings.alpha)}"
         if settings.exact_derivative:
             method += " and the exact derivative"
     return (
-        f"{method}. The weight starts at {number_text(settings.weight)}, with data "
-        f"{number_text(settings.data)} and target {number_text(settings.target)}, "
+        f"{method}. The weight starts at {shortest_text(settings.weight)}, with data "
+        f"{shortest_text(settings.data)} and target {shortest_text(settings.target)}, "
         f"for {settings.iterations} iterations."
     )
 

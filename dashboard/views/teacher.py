@@ -303,6 +303,11 @@ def waiting(running: Running, state: ClassState, settings: tinynet.Settings) -> 
     )
     chosen = classes.settings_of(classes.question(source, settings))
     st.caption(classes.described(chosen))
+    if not tinynet.fate(chosen).sure:
+        st.warning(
+            "How this set-up ends cannot be told for sure without playing it for longer than "
+            "any computer can: the answer the class will be given is only the likely one."
+        )
     st.toggle("Bonus: also ask for the weight after the first update", key="class_bonus")
     with classes.focus_here(focusing()), st.container(horizontal=True):
         button("Open voting", ask, settings, primary=True)

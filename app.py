@@ -116,9 +116,10 @@ if st.session_state.link_problems:
     link_notice()
 if not keeps_answer:
     headline(settings, run)
-st.segmented_control(
-    "View", VIEWS, key="view", required=True, label_visibility="collapsed", width="stretch"
-)
+with common.focus_here(st.session_state.pop("view_focus", False)):
+    st.segmented_control(
+        "View", VIEWS, key="view", required=True, label_visibility="collapsed", width="stretch"
+    )
 if keeps_answer and st.session_state.view not in ("Quiz", "Teach"):
     st.info("Class mode keeps the answer: until the reveal, no view shows a run.")
 else:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import math
 import secrets
@@ -44,12 +43,6 @@ export default function ({ data }) {
 """
 """Keeps a key in a cookie of this site. The key comes as data, never inside HTML, and is
 shown nowhere; the browser sends it back when the page loads again (``st.context.cookies``)."""
-
-
-def focus_here(wanted: bool) -> contextlib.AbstractContextManager:
-    """A container the page's script gives the keyboard's focus to once, when ``wanted``
-    (after a step that took away the button that had it); else nothing at all."""
-    return st.container(key="focus_here") if wanted else contextlib.nullcontext()
 
 
 def news(text: str, box: Callable[[str], object] = st.info) -> None:

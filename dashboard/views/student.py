@@ -134,7 +134,7 @@ def voting(state: ClassState, held: Seat) -> None:
     with st.container(key="class_answers"):
         for choice in state.choices:
             picked = chosen is not None and chosen.choice == choice
-            with classes.focus_here(focused == choice):
+            with common.focus_here(focused == choice):
                 st.button(
                     ANSWERS.get(choice, choice),
                     on_click=vote,

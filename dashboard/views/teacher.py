@@ -143,7 +143,7 @@ def confirm_end() -> None:
     st.warning("End the class for everyone? Every phone will say it is over.")
     with st.container(horizontal=True):
         button("Yes, end the class", end, primary=True)
-        with classes.focus_here(focusing()):  # the way out that loses nothing
+        with common.focus_here(focusing()):  # the way out that loses nothing
             st.button("Keep the class", on_click=cancel_end, key="class_keep")
 
 
@@ -275,7 +275,7 @@ def votes(state: ClassState, page: common.Page) -> None:
 
 def steps(*buttons: tuple[str, Callable[..., None]]) -> None:
     """The teacher's buttons for this phase, in a row at the top, the first one primary."""
-    with classes.focus_here(focusing()), st.container(horizontal=True):
+    with common.focus_here(focusing()), st.container(horizontal=True):
         for number, (label, action) in enumerate(buttons):
             button(label, action, primary=number == 0)
 
@@ -309,7 +309,7 @@ def waiting(running: Running, state: ClassState, settings: tinynet.Settings) -> 
             "any computer can: the answer the class will be given is only the likely one."
         )
     st.toggle("Bonus: also ask for the weight after the first update", key="class_bonus")
-    with classes.focus_here(focusing()), st.container(horizontal=True):
+    with common.focus_here(focusing()), st.container(horizontal=True):
         button("Open voting", ask, settings, primary=True)
         button("End class", ask_to_end)
 
@@ -374,7 +374,7 @@ def show(settings: tinynet.Settings, page: common.Page) -> None:
             "how the class voted, you discuss, they vote again, and then the run reveals the "
             "answer. No accounts, and no names."
         )
-        with classes.focus_here(focusing()):
+        with common.focus_here(focusing()):
             st.button("Start a class", on_click=start, type="primary", key="class_start")
         return
     classes.remember_key(classes.TEACHER, running.key)

@@ -24,7 +24,7 @@ import time
 from collections import Counter
 
 from benchmarks.class_sessions import (
-    pin,
+    class_server,
     revealed,
     tally_checked,
     votes_counted,
@@ -32,7 +32,7 @@ from benchmarks.class_sessions import (
 )
 from benchmarks.class_store import LIBPQ, percentile
 from dashboard import class_store
-from dashboard.harness import CODE, Session, open_session, streamlit_server
+from dashboard.harness import CODE, Session, open_session
 
 SCHOOL = "203.0.113.7"  # the school's one address (an address for documentation)
 SCRIPT = "198.51.100.66"  # the flood's
@@ -139,19 +139,8 @@ def measure(
 ) -> dict:
     """The flood beside a class of ``students``, on one app server whose store is ``database``;
     the flood begins ``lead`` seconds before the students walk in."""
-    previous = os.environ.get("TINYNET_DATABASE_URL")
-    os.environ["TINYNET_DATABASE_URL"] = database  # the server inherits it
-    own_cores = os.sched_getaffinity(0)
-    try:
-        with streamlit_server() as server:
-            alone = pin(server.pid)
-            results = asyncio.run(run(server.url, students, spread, connections, lead))
-    finally:
-        os.sched_setaffinity(0, own_cores)
-        if previous is None:
-            os.environ.pop("TINYNET_DATABASE_URL")
-        else:
-            os.environ["TINYNET_DATABASE_URL"] = previous
+    with class_server(database) as (server, alone):
+        results = asyncio.run(run(server.url, students, spread, connections, lead))
     name = database.split(":", 1)[0].split("+")[0]
     return {"database": name, "server_own_core": alone, **results}
 

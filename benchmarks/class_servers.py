@@ -18,13 +18,14 @@ import os
 import statistics
 
 from benchmarks.class_sessions import (
+    class_server,
     revealed,
     tally_checked,
     votes_counted,
     walk_in,
 )
 from benchmarks.class_store import LIBPQ, percentile
-from dashboard.harness import CODE, open_session, streamlit_server
+from dashboard.harness import CODE, open_session
 
 
 async def run(urls: list[str], students: int, spread: float) -> dict:
@@ -57,16 +58,8 @@ def measure(database: str, students: int = 200, spread: float = 5) -> dict:
     """A class of ``students`` split over two app servers whose class store is ``database``
     (PostgreSQL). The machine's cores are shared by both servers, the database and the
     sessions driven here."""
-    previous = os.environ.get("TINYNET_DATABASE_URL")
-    os.environ["TINYNET_DATABASE_URL"] = database  # the servers inherit it
-    try:
-        with streamlit_server() as first, streamlit_server() as second:
-            return asyncio.run(run([first.url, second.url], students, spread))
-    finally:
-        if previous is None:
-            os.environ.pop("TINYNET_DATABASE_URL")
-        else:
-            os.environ["TINYNET_DATABASE_URL"] = previous
+    with class_server(database, False) as (first, _), class_server(database, False) as (second, _):
+        return asyncio.run(run([first.url, second.url], students, spread))
 
 
 def main() -> None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import random
@@ -25,11 +26,20 @@ import statistics
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks.class_store import LIBPQ, percentile
-from dashboard.harness import CODE, COUNT, TIMEOUT, Session, open_session, streamlit_server
+from dashboard.harness import (
+    CODE,
+    COUNT,
+    TIMEOUT,
+    Server,
+    Session,
+    open_session,
+    streamlit_server,
+)
 from tinynet.explain import ANSWERS
 
 HERE = Path(__file__).resolve().parent
@@ -199,21 +209,22 @@ async def run_class(url: str, pid: int, students: int, wait: float, spread: floa
     }
 
 
-def measure(database: str, students: int = 200, wait: float = 30, spread: float = 5) -> dict:
-    """A class of ``students`` on one app server whose class store is ``database``."""
-    previous = os.environ.get("TINYNET_DATABASE_URL")
-    os.environ["TINYNET_DATABASE_URL"] = database  # the server inherits it
+@contextlib.contextmanager
+def class_server(database: str, pinned: bool = True) -> Iterator[tuple[Server, bool]]:
+    """An app server whose class store is ``database``, and whether it has a core of its
+    own: with ``pinned``, where the machine has two or more (see ``pin``)."""
     own_cores = os.sched_getaffinity(0)
     try:
-        with streamlit_server() as server:
-            alone = pin(server.pid)
-            results = asyncio.run(run_class(server.url, server.pid, students, wait, spread))
+        with streamlit_server(environment={**os.environ, "TINYNET_DATABASE_URL": database}) as up:
+            yield up, pinned and pin(up.pid)
     finally:
         os.sched_setaffinity(0, own_cores)
-        if previous is None:
-            os.environ.pop("TINYNET_DATABASE_URL")
-        else:
-            os.environ["TINYNET_DATABASE_URL"] = previous
+
+
+def measure(database: str, students: int = 200, wait: float = 30, spread: float = 5) -> dict:
+    """A class of ``students`` on one app server whose class store is ``database``."""
+    with class_server(database) as (server, alone):
+        results = asyncio.run(run_class(server.url, server.pid, students, wait, spread))
     name = database.split(":", 1)[0].split("+")[0]
     return {"database": name, "server_own_core": alone, **results}
 

@@ -9,7 +9,7 @@ from fractions import Fraction
 import numpy as np
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from test_truth import at_the_limit, creeping, extremes, in_the_app, wide
+from strategies import at_the_limit, creeping, extremes, in_the_app, wide
 
 import tinynet
 from tinynet import describe

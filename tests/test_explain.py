@@ -9,7 +9,7 @@ from fractions import Fraction
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from test_truth import creeping, extremes, in_the_app, wide
+from strategies import creeping, extremes, in_the_app, wide
 
 import tinynet
 from tinynet.analysis import OUTCOMES

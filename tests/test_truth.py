@@ -357,6 +357,9 @@ def test_up_and_down_near_the_answer(chosen, iterations):
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(chosen=critical_alphas(), iterations=st.integers(1, 300))
+@example(  # a hair inside the limit, where rounding outruns the contraction: a 2-cycle at ±33
+    tinynet.Settings("gradient_descent", 33.0, 553175.5, 0.0, 1, alpha=6.535880777304528e-12), 1
+)
 def test_gradient_descent_at_the_critical_alphas(chosen, iterations):
     check_claims(chosen, iterations)
 

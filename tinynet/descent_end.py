@@ -604,8 +604,8 @@ def _zig_zag(weight: float, iteration: int, last_far: int, model: Model) -> Fate
     """
     settings, best = model.settings, model.best
     data, target = settings.data, settings.target
-    radius = _radius(model)
     distance = abs(weight - best)
+    radius = _radius(model, distance)
     if radius is not None and radius < distance:
         low, high = model.around(radius * (1 + 2.0**-20))
         if max(error_at(data, low, target), error_at(data, high, target)) <= TOLERANCE:
@@ -614,22 +614,24 @@ def _zig_zag(weight: float, iteration: int, last_far: int, model: Model) -> Fate
     return Fate("bounces" if likely else "converges", None, False, sure=False)
 
 
-def _radius(model: Model) -> float | None:
-    """The distance within which a zig-zag stays once there, rounding included: the
-    fixed point of ``noise(r) = contraction * r``, or None when rounding can outrun it."""
+def _radius(model: Model, distance: float) -> float | None:
+    """A distance within which a zig-zag now ``distance`` from the best weight stays for good,
+    rounding included: from there down to it, every distance shrinks (``noise(r) <
+    contraction * r``), and below it no step can leave it. None when rounding can outrun the
+    contraction at ``distance`` already."""
     contraction = model.contraction()
-    if contraction <= 0:
-        return None
-    radius = 0.0
-    for _ in range(200):
+
+    def shrinks(radius: float) -> bool:
         low, high = model.around(radius)
-        wider = model.noise(low, high) / contraction
-        if not math.isfinite(wider):
-            return None
-        if wider <= radius:
-            return radius
-        radius = max(wider, radius * 1.0001)
-    return None
+        noise = model.noise(low, high)
+        return math.isfinite(noise) and noise < contraction * radius
+
+    if contraction <= 0 or not shrinks(distance):
+        return None
+    radius = distance
+    while radius / 2 > 0 and shrinks(radius / 2):  # binade by binade, at most about 2,100
+        radius /= 2
+    return radius
 
 
 def _zig_zag_arrives(weight: float, iteration: int, model: Model, radius: float) -> Fate:

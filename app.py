@@ -33,7 +33,8 @@ from dashboard.views import (
     student,
     teacher,
 )
-from tinynet.number_words import number_text
+from tinynet.explain import best_weight_help
+from tinynet.number_words import exact_words, number_text, numbers_apart
 
 MAX_PROBLEMS = len(FIELDS) + 1  # parts of a bad link named in its notice: each setting, one more
 OWN_IN_LINK = (
@@ -78,19 +79,20 @@ def headline(settings: tinynet.Settings, run: tinynet.Run) -> None:
         numbers.append(("Prediction", run.predictions[-1], f"Logged at iteration {count}."))
         numbers.append(("Error", run.errors[-1], f"Logged at iteration {count}."))
     best = tinynet.best_weight(settings.data, settings.target)
+    # The final weight and the best weight side by side: if they differ, they read differently.
+    final_text, *best_text = numbers_apart(run.final_weight, *([] if best is None else [best]))
     said, numbered = st.columns(2, vertical_alignment="center")
     with said:
         box = common.BOXES[judgement.outcome, judgement.settled]
         box(f"**{judgement.headline}.** {judgement.reason}")
     with numbered, st.container(horizontal=True, gap="small"):
         for name, value, when in numbers:
-            exact = tinynet.js_number(value)
-            st.metric(name, number_text(value), help=f"{when} Exactly {exact}.")
+            shown = final_text if name == "Final weight" else number_text(value)
+            st.metric(name, shown, help=f"{when} {exact_words(value)}")
         st.metric(
             "Best weight",
-            "none" if best is None else number_text(best),
-            help="target ÷ data: the weight whose prediction hits the target. "
-            + ("There is none here." if best is None else f"Exactly {tinynet.js_number(best)}."),
+            "none" if best is None else best_text[0],
+            help=best_weight_help(settings),
         )
 
 
@@ -112,9 +114,10 @@ def lesson_one(page: common.Page, hidden: set[str]) -> None:
         link_notice()
     if not keeps_answer:
         headline(settings, run)
-    st.segmented_control(
-        "View", VIEWS, key="view", required=True, label_visibility="collapsed", width="stretch"
-    )
+    with common.focus_here(st.session_state.pop("view_focus", False)):
+        st.segmented_control(
+            "View", VIEWS, key="view", required=True, label_visibility="collapsed", width="stretch"
+        )
     if keeps_answer and st.session_state.view not in ("Quiz", "Teach"):
         st.info("Class mode keeps the answer: until the reveal, no view shows a run.")
     else:
@@ -145,14 +148,15 @@ def lesson_two(page: common.Page, hidden: set[str]) -> None:
         link_notice()
     if not keeps_answer:
         line_common.headline(points, settings, run)
-    st.segmented_control(
-        "View",
-        LINE_VIEWS,
-        key="line_view",
-        required=True,
-        label_visibility="collapsed",
-        width="stretch",
-    )
+    with common.focus_here(st.session_state.pop("view_focus", False)):
+        st.segmented_control(
+            "View",
+            LINE_VIEWS,
+            key="line_view",
+            required=True,
+            label_visibility="collapsed",
+            width="stretch",
+        )
     if keeps_answer and st.session_state.line_view not in ("Quiz", "Teach"):
         st.info("Class mode keeps the answer: until the reveal, no view shows a run.")
     else:

@@ -18,140 +18,31 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import random
-import re
 import statistics
 import tempfile
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
-from streamlit.proto.BackMsg_pb2 import BackMsg
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-from streamlit.proto.WidgetStates_pb2 import WidgetState
-from websockets.asyncio.client import ClientConnection, connect
-
 from benchmarks.class_store import LIBPQ, percentile
-from dashboard.harness import streamlit_server
+from dashboard.harness import (
+    CODE,
+    COUNT,
+    TIMEOUT,
+    Server,
+    Session,
+    open_session,
+    streamlit_server,
+)
 from tinynet.explain import ANSWERS
 
 HERE = Path(__file__).resolve().parent
-
-CODE = re.compile(r"[23456789A-HJKMNP-Z]{6}")  # a join code, as the projector shows it
-COUNT = re.compile(r"(\d+) of (\d+)")  # the projector's "Votes in" while voting is open
-TIMEOUT = 600  # seconds: a step that takes longer than this has failed
-
-
-@dataclass
-class Page:
-    """One browser tab's session: what the server last drew, and the fragments it reruns."""
-
-    name: str
-    socket: ClientConnection
-    query: str
-    buttons: dict[str, str] = field(default_factory=dict)  # label: widget id
-    texts: list[str] = field(default_factory=list)  # markdown and alerts, as drawn
-    metrics: dict[str, str] = field(default_factory=dict)
-    charts: list[dict] = field(default_factory=list)
-    finished: asyncio.Event = field(default_factory=asyncio.Event)
-    news: asyncio.Event = field(default_factory=asyncio.Event)  # set on every message
-    polls: dict[str, asyncio.Task] = field(default_factory=dict)  # fragment id: its timer
-    fragment: str = ""  # the last fragment that asked to be rerun
-    every: float = 1.0  # seconds: the interval it asked for
-    timers: bool = True  # False: the benchmark reruns the fragment itself, timed
-    listening: asyncio.Task | None = None
-
-    async def rerun(self, button: str = "", fragment: str = "") -> None:
-        """A rerun as the browser asks for it: a button's press, or a fragment's tick."""
-        message = BackMsg()
-        rerun = message.rerun_script
-        rerun.query_string = self.query
-        if button:
-            pressed = WidgetState(id=self.buttons[button], trigger_value=True)
-            rerun.widget_states.widgets.append(pressed)
-        if fragment:
-            rerun.fragment_id, rerun.is_auto_rerun = fragment, True
-        self.finished.clear()
-        await self.socket.send(message.SerializeToString())
-
-    async def press(self, button: str) -> None:
-        await self.rerun(button=button)
-        await asyncio.wait_for(self.finished.wait(), TIMEOUT)
-
-    def take(self, payload: bytes) -> None:
-        """Read one ForwardMsg: note what it draws, and start or stop fragment timers."""
-        message = ForwardMsg()
-        message.ParseFromString(payload)
-        kind = message.WhichOneof("type")
-        if kind == "delta" and message.delta.WhichOneof("type") == "new_element":
-            self.drawn(message.delta.new_element)
-        elif kind == "script_finished":
-            self.finished.set()
-        elif kind == "auto_rerun":
-            self.fragment = message.auto_rerun.fragment_id
-            self.every = message.auto_rerun.interval
-            if self.timers and self.fragment not in self.polls:
-                every = message.auto_rerun.interval
-                self.polls[self.fragment] = asyncio.create_task(self.tick(self.fragment, every))
-        elif kind == "stop_auto_rerun":
-            for fragment in message.stop_auto_rerun.fragment_ids:
-                if fragment in self.polls:
-                    self.polls.pop(fragment).cancel()
-        self.news.set()
-
-    def drawn(self, element: object) -> None:
-        kind = element.WhichOneof("type")
-        if kind == "button":
-            self.buttons[element.button.label] = element.button.id
-        elif kind == "markdown":
-            self.texts.append(element.markdown.body)
-        elif kind == "alert":
-            self.texts.append(element.alert.body)
-        elif kind == "metric":
-            self.metrics[element.metric.label] = element.metric.body
-        elif kind == "plotly_chart":
-            self.charts.append(json.loads(element.plotly_chart.spec))
-
-    async def tick(self, fragment: str, every: float) -> None:
-        """A browser's timer for a fragment: a rerun every ``every`` seconds, as Streamlit's
-        frontend sends them (it does not wait for the last one to finish)."""
-        while True:
-            await asyncio.sleep(every)
-            await self.rerun(fragment=fragment)
-
-    async def listen(self) -> None:
-        async for payload in self.socket:
-            self.take(payload)
-
-    async def until(self, condition: object) -> None:
-        """Wait until ``condition()`` holds, looking again after each message received."""
-        deadline = time.monotonic() + TIMEOUT
-        while not condition():
-            self.news.clear()
-            await asyncio.wait_for(self.news.wait(), max(0.0, deadline - time.monotonic()))
-
-    def stop(self) -> None:
-        for task in self.polls.values():
-            task.cancel()
-        self.polls.clear()
-
-
-async def open_page(url: str, name: str, query: str) -> Page:
-    socket = await connect(
-        f"{url.replace('http', 'ws', 1)}/_stcore/stream",
-        subprotocols=["streamlit"],
-        max_size=None,
-        ping_interval=None,
-        open_timeout=TIMEOUT,
-    )
-    page = Page(name, socket, query)
-    page.listening = asyncio.create_task(page.listen())
-    await page.rerun()
-    await asyncio.wait_for(page.finished.wait(), TIMEOUT)
-    return page
 
 
 def cpu_seconds(pid: int) -> float:
@@ -168,7 +59,7 @@ class Ballot:
     counted: float = 0.0  # seconds from sending it to the projector's count that has it
 
 
-async def vote(phone: Page, ballot: Ballot, spread: float) -> None:
+async def vote(phone: Session, ballot: Ballot, spread: float) -> None:
     """See the question, think for up to ``spread`` seconds, vote, and wait to be told."""
     label = ANSWERS[ballot.choice]
     await phone.until(lambda: label in phone.buttons)
@@ -180,7 +71,7 @@ async def vote(phone: Page, ballot: Ballot, spread: float) -> None:
     ballot.told = time.perf_counter()
 
 
-async def poll_projector(projector: Page, polls: list, stop: asyncio.Event) -> None:
+async def poll_projector(projector: Session, polls: list, stop: asyncio.Event) -> None:
     """The projector's count, asked for at its fragment's interval and timed: when asked,
     when answered, and the count it showed. One at a time, to pair them exactly."""
     every = projector.every
@@ -212,20 +103,27 @@ async def cpu_share(pid: int, seconds: float) -> float:
     return (cpu_seconds(pid) - before) / (time.perf_counter() - began)
 
 
-async def walk_in(url: str, code: str, students: int) -> list[Page]:
-    """The phones open the join link, twenty at a time, and wait for the question."""
-    phones: list[Page] = []
+async def walk_in(
+    url: str, code: str, students: int, address: str | None = None, others: tuple[str, ...] = ()
+) -> list[Session]:
+    """The phones open the join link, twenty at a time, and wait for the question; from
+    ``address`` if given, and spread over ``url`` and the ``others`` servers' addresses."""
+    servers = (url, *others)
+    phones: list[Session] = []
     for start in range(0, students, 20):
         batch = range(start, min(students, start + 20))
         phones += await asyncio.gather(
-            *(open_page(url, f"phone {n}", f"join={code}") for n in batch)
+            *(
+                open_session(servers[n % len(servers)], f"phone {n}", f"join={code}", address)
+                for n in batch
+            )
         )
     for phone in phones:
         await phone.until(lambda phone=phone: bool(phone.polls))
     return phones
 
 
-async def votes_counted(projector: Page, phones: list[Page], spread: float) -> list[Ballot]:
+async def votes_counted(projector: Session, phones: list[Session], spread: float) -> list[Ballot]:
     """Open voting, let every phone vote while the projector's count is timed, and return
     the ballots with each one's time from vote to count."""
     projector.stop()  # from now on the benchmark asks for the projector's count itself
@@ -250,25 +148,26 @@ async def votes_counted(projector: Page, phones: list[Page], spread: float) -> l
     return ballots
 
 
-async def tally_checked(projector: Page, ballots: list[Ballot]) -> None:
+async def tally_checked(projector: Session, ballots: list[Ballot]) -> None:
     """Close voting; the projector's bars must be the votes cast, no more and no fewer."""
     projector.charts.clear()
     await projector.press("Close voting")
-    (chart,) = [one for one in projector.charts if one["data"][0]["name"] == "Round 1"]
+    specs = map(json.loads, projector.charts)
+    (chart,) = [one for one in specs if one["data"][0].get("name") == "Round 1"]
     cast = Counter(ballot.choice for ballot in ballots)
     drawn = dict(zip(ANSWERS, chart["data"][0]["x"], strict=True))
     if drawn != {choice: cast[choice] for choice in ANSWERS}:
         raise RuntimeError(f"the projector's tally {drawn} is not the votes cast {dict(cast)}")
 
 
-async def revealed(projector: Page, phones: list[Page]) -> list[float]:
+async def revealed(projector: Session, phones: list[Session]) -> list[float]:
     """Reveal; how long until each phone says right or wrong."""
     for phone in phones:
         phone.texts.clear()
     began = time.perf_counter()
     await projector.press("Reveal")
 
-    async def told(phone: Page) -> float:
+    async def told(phone: Session) -> float:
         await phone.until(
             lambda: any(t.startswith(("**Right", "**Not quite")) for t in phone.texts)
         )
@@ -278,7 +177,7 @@ async def revealed(projector: Page, phones: list[Page]) -> list[float]:
 
 
 async def run_class(url: str, pid: int, students: int, wait: float, spread: float) -> dict:
-    projector = await open_page(url, "projector", "view=Teach")
+    projector = await open_session(url, "projector", "view=Teach")
     await projector.press("Start a class")
     (code,) = {text for text in projector.texts if CODE.fullmatch(text)}
     phones = await walk_in(url, code, students)
@@ -310,21 +209,22 @@ async def run_class(url: str, pid: int, students: int, wait: float, spread: floa
     }
 
 
-def measure(database: str, students: int = 200, wait: float = 30, spread: float = 5) -> dict:
-    """A class of ``students`` on one app server whose class store is ``database``."""
-    previous = os.environ.get("TINYNET_DATABASE_URL")
-    os.environ["TINYNET_DATABASE_URL"] = database  # the server inherits it
+@contextlib.contextmanager
+def class_server(database: str, pinned: bool = True) -> Iterator[tuple[Server, bool]]:
+    """An app server whose class store is ``database``, and whether it has a core of its
+    own: with ``pinned``, where the machine has two or more (see ``pin``)."""
     own_cores = os.sched_getaffinity(0)
     try:
-        with streamlit_server() as server:
-            alone = pin(server.pid)
-            results = asyncio.run(run_class(server.url, server.pid, students, wait, spread))
+        with streamlit_server(environment={**os.environ, "TINYNET_DATABASE_URL": database}) as up:
+            yield up, pinned and pin(up.pid)
     finally:
         os.sched_setaffinity(0, own_cores)
-        if previous is None:
-            os.environ.pop("TINYNET_DATABASE_URL")
-        else:
-            os.environ["TINYNET_DATABASE_URL"] = previous
+
+
+def measure(database: str, students: int = 200, wait: float = 30, spread: float = 5) -> dict:
+    """A class of ``students`` on one app server whose class store is ``database``."""
+    with class_server(database) as (server, alone):
+        results = asyncio.run(run_class(server.url, server.pid, students, wait, spread))
     name = database.split(":", 1)[0].split("+")[0]
     return {"database": name, "server_own_core": alone, **results}
 

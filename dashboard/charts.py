@@ -256,19 +256,7 @@ def learning_figure(
     floor = _floor(every[every > 0])
 
     def moments(chosen: list[int]) -> list[list[dict]]:
-        errors = run.errors[chosen]
-        if log:
-            errors = np.where(errors == 0, floor, errors)  # where the ▼ marks an exact 0
-        rings = zip(chosen, errors.tolist(), run.predictions[chosen].tolist(), strict=True)
-        moments = [
-            [{"x": [index + 1], "y": [error]}, {"x": [index + 1], "y": [prediction]}]
-            for index, error, prediction in rings
-        ]
-        if past:
-            for moment, index in zip(moments, chosen, strict=True):
-                so_far = {"x": run.iterations[: index + 1], "y": run.predictions[: index + 1]}
-                moment.insert(0, so_far)
-        return moments
+        return _rings(run, chosen, floor if log else None, past)
 
     def layouts(chosen: list[int]) -> list[dict]:
         return [{"yaxis2": {"range": list(_padded(lows[i], highs[i], 0.15))}} for i in chosen]
@@ -635,6 +623,24 @@ def _moving(look: Look) -> list[dict]:
     ]
 
 
+def _rings(run: Run, chosen: list[int], floor: float | None, past: bool) -> list[list[dict]]:
+    """Per iteration of ``chosen`` (counted from 0): the ring on its error and the ring on
+    its prediction, after, with ``past``, the prediction line so far. On a log axis
+    (``floor`` given) an exact 0 is ringed at the floor, where the ▼ marks it."""
+    errors = run.errors[chosen]
+    if floor is not None:
+        errors = np.where(errors == 0, floor, errors)
+    rings = zip(chosen, errors.tolist(), run.predictions[chosen].tolist(), strict=True)
+    return [
+        [
+            *([{"x": run.iterations[: index + 1], "y": run.predictions[: index + 1]}] * past),
+            {"x": [index + 1], "y": [error]},
+            {"x": [index + 1], "y": [prediction]},
+        ]
+        for index, error, prediction in rings
+    ]
+
+
 def _ring(x_axis: str, y_axis: str, look: Look) -> dict:
     """The style of the ring round the iteration being inspected on a history chart."""
     return {
@@ -846,21 +852,9 @@ def lesson_figure(
     lows, highs = _so_far([run.predictions], run.settings.target, len(run.predictions))
 
     def moments(chosen: list[int]) -> list[list[dict]]:
-        errors = run.errors[chosen]
-        if log:
-            errors = np.where(errors == 0, floor, errors)  # where the ▼ marks an exact 0
-        rings = zip(chosen, errors.tolist(), run.predictions[chosen].tolist(), strict=True)
-        moments = [
-            [*moment, {"x": [index + 1], "y": [error]}, {"x": [index + 1], "y": [prediction]}]
-            for moment, (index, error, prediction) in zip(
-                _moments(run, chosen, windows), rings, strict=True
-            )
-        ]
-        if past:
-            for moment, index in zip(moments, chosen, strict=True):
-                so_far = {"x": run.iterations[: index + 1], "y": run.predictions[: index + 1]}
-                moment.insert(0, so_far)
-        return moments
+        rings = _rings(run, chosen, floor if log else None, past)
+        places = zip(_moments(run, chosen, windows), rings, strict=True)
+        return [[*ring[: int(past)], *moment, *ring[int(past) :]] for moment, ring in places]
 
     def layouts(chosen: list[int]) -> list[dict]:
         ranges = []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import hmac
 import json
 import os
 import re
@@ -23,11 +24,29 @@ from tinynet.training import checked_number
 
 # Everything a browser or a script can send is bounded, and so is the database: at most
 # MAX_CLASSES * (1 + MAX_STUDENTS * (1 + ROUNDS)) rows, whatever a script does in a loop.
-MAX_CLASSES = 100  # open at once
+MAX_CLASSES = {"sqlite": 2_000, "postgresql": 20_000}  # open at once: one file, or a server
 MAX_STUDENTS = 300  # per class: a class of 200 fits
 MAX_QUESTIONS = 100  # per class
 ROUNDS = 2  # per question: vote, discuss, vote again
-MAX_IDLE = 6 * 3600  # seconds without a write before a class ends and is deleted
+# A class ends when nothing has touched it for MAX_IDLE seconds, or for MAX_EMPTY while nobody
+# has joined it. The teacher's page touches it every SEEN_EVERY seconds at most, in every phase
+# (``seen``): a class on a projector never ends, however long the talk between questions.
+MAX_IDLE = 3600
+MAX_EMPTY = 600
+SEEN_EVERY = 60
+# Limits per client, which a script meets and a class never does. A client is a browser
+# session, or a network address where the server knows it: a whole school may share one, so
+# that 20 teachers starting classes and 200 students joining one, within a minute, fit.
+WINDOW = 600  # seconds: attempts are counted over the last WINDOW, sliding
+LIMITS = {  # attempts per WINDOW, by action and kind of client
+    ("start", "session"): 10,
+    ("start", "address"): 60,
+    ("join", "session"): 10,  # new seats; a seat kept by its key is not a join
+    ("wrong", "session"): 10,  # join codes of no open class
+    ("wrong", "address"): 300,
+}
+OPEN_PER_ADDRESS = 100  # classes open at once, started from one address
+SEATS_PER_ADDRESS = 250  # seats of one class taken from one address: fewer than MAX_STUDENTS
 MAX_CHOICES = 8  # per question, and at least 2
 MAX_CHOICE = 200  # characters of a choice
 MAX_QUESTION = 10_000  # characters of a question as JSON
@@ -43,6 +62,12 @@ PHASES = {  # what a class is doing, as a teacher who tries the wrong step is to
 }
 UNKNOWN = "No open class has this code: check it with your teacher (idle classes end)."
 UNAVAILABLE = "The class database cannot be reached or written right now; try again in a moment."
+LIMITED = {  # a refusal at a limit per client, by action: what happened and what to do
+    "start": "Many classes were started from here lately: wait ten minutes, then start yours.",
+    "join": "This browser joined many classes lately: wait ten minutes, then join yours.",
+    "wrong": "Many wrong class codes came from here lately: wait ten minutes, then type yours.",
+}
+LATE = "Your vote came after that round closed, so it did not count: vote again now."
 
 metadata = sa.MetaData()
 classes = sa.Table(
@@ -59,6 +84,7 @@ classes = sa.Table(
     sa.Column("answer", sa.Text),
     sa.Column("next_weight", sa.Float),
     sa.Column("touched", sa.Float, nullable=False, index=True),  # time.time() of the last write
+    sa.Column("client", sa.String(64), index=True),  # the SHA-256 of the starter's address
 )
 students = sa.Table(
     "tinynet_students",
@@ -66,7 +92,9 @@ students = sa.Table(
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("class_id", sa.ForeignKey(classes.c.id, ondelete="CASCADE"), nullable=False),
     sa.Column("key", sa.String(64), nullable=False),  # SHA-256 of the key
+    sa.Column("client", sa.String(64)),  # the SHA-256 of the joiner's address
     sa.UniqueConstraint("class_id", "key"),
+    sa.Index("tinynet_students_by_client", "class_id", "client"),
 )
 votes = sa.Table(
     "tinynet_votes",
@@ -79,7 +107,21 @@ votes = sa.Table(
     sa.Column("bonus", sa.Float),
     sa.Index("tinynet_votes_by_round", "class_id", "round_number"),
 )
+attempts = sa.Table(
+    "tinynet_attempts",
+    metadata,
+    # One counter per client, action and period of WINDOW seconds: rows of the last two only.
+    sa.Column("client", sa.String(64), primary_key=True),  # SHA-256 of the session or address
+    sa.Column("action", sa.String(8), primary_key=True),  # "start", "join" or "wrong"
+    sa.Column("period", sa.Integer, primary_key=True),  # time.time() // WINDOW
+    sa.Column("made", sa.Integer, nullable=False),
+)
 UPSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
+# A connection found dead (the database restarted) is replaced before use. A process keeps
+# up to 30 connections: at a reveal, every phone's session reads at once; a page waits at
+# most 30 seconds for one, then says the database cannot be reached.
+ENGINE = {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 20, "pool_timeout": 30}
+CONNECT_TIMEOUT = 5  # seconds, for PostgreSQL: a server that does not answer is down
 
 
 class ClassError(ValueError):
@@ -103,7 +145,13 @@ class InputError(ClassError):
 
 
 class LimitError(ClassError):
-    """A bound is reached: classes open at once, students in a class, questions or rounds."""
+    """A bound is reached: classes open at once, students in a class, questions or rounds,
+    or a client's attempts."""
+
+
+class LateVoteError(PhaseError):
+    """A vote for a round that is no longer open, while another one is: the page should show
+    the class as it is now, for the student to vote again."""
 
 
 class StoreUnavailableError(RuntimeError):
@@ -125,6 +173,27 @@ class ClassState:
     votes: int  # in the current round
     answer: str | None
     next_weight: float | None
+
+
+@dataclass(frozen=True)
+class Client:
+    """Who asks, for the limits per client: a browser session's own name, and the network
+    address the server saw, where it knows one (the store keeps only their hashes)."""
+
+    session: str | None = None
+    address: str | None = None
+
+    def counters(self, action: str) -> list[tuple[str, int]]:
+        """The counters an attempt at ``action`` adds to, with their limits per WINDOW."""
+        named = {"session": self.session, "address": self.address}
+        return [
+            (_name(kind, name), LIMITS[action, kind])
+            for kind, name in named.items()
+            if name is not None and (action, kind) in LIMITS
+        ]
+
+    def network(self) -> str | None:
+        return None if self.address is None else _name("address", self.address)
 
 
 @dataclass(frozen=True)
@@ -164,8 +233,14 @@ class ClassStore:
             sa.event.listen(engine, "connect", _configure)
             sa.event.listen(engine, "begin", _begin)
             engine.dispose()  # connections made before the hooks would lack them
+        if not sa.event.contains(engine, "do_connect", _timeout):
+            sa.event.listen(engine, "do_connect", _timeout)
         with self._transaction(write=True) as connection:
             _one_at_a_time(connection)  # two processes starting at once make the tables once
+            made = sa.inspect(connection).get_columns(classes.name) if _has(connection) else []
+            if made and "client" not in {column["name"] for column in made}:
+                # Tables of an older version: classes last an hour, so they start afresh.
+                metadata.drop_all(connection)
             metadata.create_all(connection)
 
     @classmethod
@@ -177,7 +252,9 @@ class ClassStore:
             # Not for ":memory:", nor for an SQLite URI ("file:..."), which sets its own rules.
             if parsed.get_backend_name() == "sqlite" and not file.startswith((":", "file:")):
                 Path(file).parent.mkdir(parents=True, exist_ok=True)
-            engine = sa.create_engine(parsed, pool_pre_ping=True)
+            # SQLite in memory has a connection per thread, and no pool to size.
+            memory = parsed.get_backend_name() == "sqlite" and file == ":memory:"
+            engine = sa.create_engine(parsed, **({"pool_pre_ping": True} if memory else ENGINE))
         except (sa.exc.SQLAlchemyError, OSError, ImportError) as error:
             raise StoreUnavailableError(UNAVAILABLE) from error
         return cls(engine, clock)
@@ -194,24 +271,58 @@ class ClassStore:
             raise StoreUnavailableError(UNAVAILABLE) from error
 
     def _live(self) -> sa.ColumnElement[bool]:
-        return classes.c.touched >= self.clock() - MAX_IDLE
+        """Touched within MAX_EMPTY, or within MAX_IDLE once a student has joined."""
+        now = self.clock()
+        joined = sa.exists().where(students.c.class_id == classes.c.id)
+        return sa.or_(
+            classes.c.touched >= now - MAX_EMPTY,
+            sa.and_(classes.c.touched >= now - MAX_IDLE, joined),
+        )
 
     def _class(self, connection: sa.Connection, code: str) -> sa.Row:
         found = connection.execute(sa.select(classes).where(classes.c.code == code, self._live()))
         return _found(found.first())
 
-    def _touch(self, connection: sa.Connection, code: str, teacher: str | None = None) -> sa.Row:
+    def _touched(self, connection: sa.Connection, code: str) -> sa.Row | None:
         """The class, marked active and locked until the transaction ends: the writers of a
         class queue here, so what they check (phase, counts) stays true until they commit."""
         query = sa.update(classes).where(classes.c.code == code, self._live())
-        if teacher is not None:
-            query = query.where(classes.c.teacher == teacher)
-        found = connection.execute(query.values(touched=self.clock()).returning(*classes.c))
-        row = found.first()
-        if row is None and teacher is not None:
-            self._class(connection, code)
+        return connection.execute(query.values(touched=self.clock()).returning(*classes.c)).first()
+
+    def _touch(self, connection: sa.Connection, code: str, teacher: str | None = None) -> sa.Row:
+        """The class, touched and locked (``_touched``), checking the teacher's key if given."""
+        row = _found(self._touched(connection, code))
+        if teacher is not None and not hmac.compare_digest(row.teacher, teacher):
             raise NotTeacherError("Only the teacher who started this class can do that.")
-        return _found(row)
+        return row
+
+    def _attempted(self, connection: sa.Connection, action: str, client: Client) -> None:
+        """Count an attempt at ``action`` for each of the client's counters, or raise
+        LimitError (its transaction rolled back, uncounted) if that takes one past its
+        limit: the attempts of the last WINDOW seconds, the last period's weighted by how
+        much of it that still covers. The counter's row queues attempts of one client."""
+        now = self.clock()
+        period, into = int(now // WINDOW), now / WINDOW % 1
+        for client_name, limit in client.counters(action):
+            made = self.upsert(attempts).values(
+                client=client_name, action=action, period=period, made=1
+            )
+            made = made.on_conflict_do_update(
+                index_elements=[attempts.c.client, attempts.c.action, attempts.c.period],
+                set_={"made": attempts.c.made + 1},
+            )
+            connection.execute(made)
+            if _attempts(connection, client_name, action, period, into) > limit:
+                raise LimitError(LIMITED[action])
+
+    def _refused(self, connection: sa.Connection, action: str, client: Client) -> bool:
+        """Whether one more attempt at ``action`` would take a counter past its limit."""
+        now = self.clock()
+        period, into = int(now // WINDOW), now / WINDOW % 1
+        return any(
+            _attempts(connection, client_name, action, period, into) + 1 > limit
+            for client_name, limit in client.counters(action)
+        )
 
     @contextlib.contextmanager
     def _teacher(
@@ -229,21 +340,32 @@ class ClassStore:
     def _set(connection: sa.Connection, row: sa.Row, **values: Any) -> None:
         connection.execute(sa.update(classes).where(classes.c.id == row.id).values(**values))
 
-    def start(self) -> tuple[str, str]:
-        """A new class: its join code, and the teacher's key (the store keeps only its hash)."""
+    def start(self, client: Client = Client()) -> tuple[str, str]:
+        """A new class: its join code, and the teacher's key (the store keeps only its hash).
+        LimitError past a limit: the client's starts, the classes open from its address, or
+        all the classes open at once."""
         self.expire()
         teacher_key = secrets.token_urlsafe(32)
+        network = client.network()
         with self._transaction(write=True) as connection:
             _one_at_a_time(connection)
-            taken = set(connection.scalars(sa.select(classes.c.code)))
-            if len(taken) >= MAX_CLASSES:
-                raise LimitError("Too many classes are open at the moment; try again later.")
+            self._attempted(connection, "start", client)
+            if network is not None and _open(connection, classes.c.client == network) >= (
+                OPEN_PER_ADDRESS
+            ):
+                raise LimitError(
+                    f"{OPEN_PER_ADDRESS} classes are open from here: end one, then start yours."
+                )
+            if _open(connection) >= MAX_CLASSES[connection.dialect.name]:
+                raise LimitError("Too many classes are open at the moment: try again later.")
             code = _new_code()
-            while code in taken:
+            while connection.scalar(sa.select(classes.c.id).where(classes.c.code == code)):
                 code = _new_code()
             teacher = _digest(teacher_key, "A teacher key")
             connection.execute(
-                sa.insert(classes).values(code=code, teacher=teacher, touched=self.clock())
+                sa.insert(classes).values(
+                    code=code, teacher=teacher, touched=self.clock(), client=network
+                )
             )
         return code, teacher_key
 
@@ -254,18 +376,56 @@ class ClassStore:
             query = sa.select(classes.c.code).where(classes.c.teacher == teacher, self._live())
             return connection.scalar(query)
 
-    def join(self, code: str, student_key: str | None = None) -> str:
-        """A seat in the class and its key; the key a browser kept keeps its seat."""
+    def seen(self, code: str, teacher_key: str) -> None:
+        """The teacher's page still shows the class: its heartbeat, in every phase, which
+        keeps the class open however long nobody votes. It writes once a SEEN_EVERY at most."""
+        code, teacher = _code(code), _digest(teacher_key, "A teacher key")
+        with self._transaction() as connection:
+            row = self._class(connection, code)
+        if not hmac.compare_digest(row.teacher, teacher):
+            raise NotTeacherError("Only the teacher who started this class can do that.")
+        if row.touched < self.clock() - SEEN_EVERY:
+            with self._transaction(write=True) as connection:
+                self._touch(connection, code, teacher)
+
+    def join(
+        self,
+        code: str,
+        student_key: str | None = None,
+        client: Client = Client(),
+    ) -> str:
+        """A seat in the class and its key; the key a browser kept keeps its seat. Refused
+        (LimitError) past the client's limits of joins and of wrong codes, whether the code
+        is right or not, and when the class is full, for everyone or for the client's address."""
         code = _code(code)
         kept = None if student_key is None else _digest(student_key, "A student key")
+        network = client.network()
         with self._transaction(write=True) as connection:
-            row = self._touch(connection, code)
-            if kept and _count(connection, students, row.id, students.c.key == kept):
+            row = self._touched(connection, code)
+            if row is None:
+                self._attempted(connection, "wrong", client)  # the error comes once committed
+            elif kept and _count(connection, students, row.id, students.c.key == kept):
                 return student_key
-            if _count(connection, students, row.id) >= MAX_STUDENTS:
-                raise LimitError(f"This class is full: {MAX_STUDENTS} students have joined.")
-            key = secrets.token_urlsafe(16)
-            connection.execute(sa.insert(students).values(class_id=row.id, key=_digest(key, "")))
+            else:
+                if self._refused(connection, "wrong", client):
+                    raise LimitError(LIMITED["wrong"])
+                self._attempted(connection, "join", client)
+                if _count(connection, students, row.id) >= MAX_STUDENTS:
+                    raise LimitError(
+                        f"This class is full with {MAX_STUDENTS} students: "
+                        "ask your teacher to start a second one."
+                    )
+                mine = students.c.client == network
+                if network and _count(connection, students, row.id, mine) >= SEATS_PER_ADDRESS:
+                    raise LimitError(
+                        f"This class takes {SEATS_PER_ADDRESS} students from one network: "
+                        "ask your teacher to start a second one."
+                    )
+                key = secrets.token_urlsafe(16)
+                seat = {"class_id": row.id, "key": _digest(key, ""), "client": network}
+                connection.execute(sa.insert(students).values(**seat))
+        if row is None:
+            raise UnknownClassError(UNKNOWN)
         return key
 
     def ask(
@@ -334,16 +494,23 @@ class ClassStore:
         choice: str,
         bonus: float | None = None,
         question_number: int | None = None,
+        round_number: int | None = None,
     ) -> None:
-        """Vote in the current round, replacing this student's earlier vote in it. With
-        ``question_number`` (the one the page showed), only while it is still the one asked."""
+        """Vote in the current round, replacing this student's earlier vote in it. A page
+        gives the question and round it showed: the vote counts only while that round is
+        open (LateVoteError when another round is open, to vote again; PhaseError when none)."""
         code, student = _code(code), _digest(student_key, "A student key")
         choice = _text(choice, MAX_CHOICE, "A choice")
         bonus = None if bonus is None else _number(bonus, "A bonus guess")
         with self._transaction(write=True) as connection:
             row = self._touch(connection, code)
-            if row.phase != "voting" or question_number not in (None, row.question_number):
+            if row.phase != "voting":
                 raise PhaseError("Voting is not open right now.")
+            if question_number not in (None, row.question_number) or round_number not in (
+                None,
+                row.round_number,
+            ):
+                raise LateVoteError(LATE)
             if choice not in json.loads(row.choices):
                 raise InputError("That is not one of this question's choices.")
             if bonus is not None and row.next_weight is None:
@@ -414,11 +581,18 @@ class ClassStore:
         return Tally(choices, tuple(counts), tuple(tuple(sorted(b)) for b in bonuses))
 
     def expire(self) -> int:
-        """Delete the classes idle for longer than MAX_IDLE, with their students and votes,
-        and say how many. ``start`` calls it, so that no cron job is needed."""
+        """Delete the classes that have ended (see ``_live``), with their students and votes,
+        and the counters of attempts older than a WINDOW; say how many classes. ``start``
+        calls it, so that no cron job is needed."""
         with self._transaction(write=True) as connection:
-            idle = classes.c.touched < self.clock() - MAX_IDLE
-            return connection.execute(sa.delete(classes).where(idle)).rowcount
+            old = attempts.c.period < int(self.clock() // WINDOW) - 1
+            connection.execute(sa.delete(attempts).where(old))
+            return connection.execute(sa.delete(classes).where(sa.not_(self._live()))).rowcount
+
+    def check(self) -> None:
+        """Nothing, if the database answers; else StoreUnavailableError."""
+        with self._transaction() as connection:
+            connection.execute(sa.select(1))
 
 
 def _configure(dbapi_connection: Any, _record: Any) -> None:
@@ -445,6 +619,16 @@ def _begin(connection: sa.Connection) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
+def _timeout(dialect: sa.Dialect, _record: Any, _arguments: Any, options: dict) -> None:
+    """A connection's time limit, unless its URL sets one: SQLite waits for its lock instead."""
+    if dialect.name == "postgresql":
+        options.setdefault("connect_timeout", CONNECT_TIMEOUT)
+
+
+def _has(connection: sa.Connection) -> bool:
+    return sa.inspect(connection).has_table(classes.name)
+
+
 def _one_at_a_time(connection: sa.Connection) -> None:
     """Hold one lock until the transaction ends, so that the transactions that call this
     run one at a time (on SQLite, BEGIN IMMEDIATE already makes every writer wait its turn)."""
@@ -455,6 +639,23 @@ def _one_at_a_time(connection: sa.Connection) -> None:
 def _count(connection: sa.Connection, table: sa.Table, class_id: int, *where: Any) -> int:
     query = sa.select(sa.func.count()).select_from(table)
     return connection.scalar(query.where(table.c.class_id == class_id, *where))
+
+
+def _open(connection: sa.Connection, *where: Any) -> int:
+    return connection.scalar(sa.select(sa.func.count()).select_from(classes).where(*where))
+
+
+def _attempts(
+    connection: sa.Connection, client: str, action: str, period: int, into: float
+) -> float:
+    """A client's attempts at ``action`` over the last WINDOW: this period's, and the share
+    of the last period's that the window still covers."""
+    mine = attempts.c.client == client, attempts.c.action == action
+    found = connection.execute(
+        sa.select(attempts.c.period, attempts.c.made).where(*mine, attempts.c.period >= period - 1)
+    )
+    made = dict(found.all())
+    return made.get(period, 0) + made.get(period - 1, 0) * (1 - into)
 
 
 def _found(row: sa.Row | None) -> sa.Row:
@@ -473,6 +674,12 @@ def _code(value: object) -> str:
     if len(code) != CODE_LENGTH or not set(code) <= set(ALPHABET):
         raise InputError(f"A class code is {CODE_LENGTH} letters and digits, like K7XQ2M.")
     return code
+
+
+def _name(kind: str, name: object) -> str:
+    """A client's name as the store keeps it: the SHA-256 of its kind and name."""
+    name = _text(name, 200, f"A client's {kind}")
+    return hashlib.sha256(f"{kind}:{name}".encode()).hexdigest()
 
 
 def _digest(key: object, what: str) -> str:

@@ -1,5 +1,7 @@
-"""The app run for real: ``streamlit run`` on a free loopback port, and headless Chromium
-pointed at it. The tests, the benchmark and the screenshots in docs/ all drive it this way.
+"""The app run for real: ``streamlit run`` on a free loopback port, headless Chromium
+pointed at it, or many sessions on its websocket driven with Streamlit's own messages (a
+class of phones, without a browser each). The tests, the benchmarks and the screenshots in
+docs/ all drive it this way.
 
 Playwright is a test dependency (``requirements-dev.txt``), so it is imported only by the
 function that launches the browser: the app itself never needs it.
@@ -7,7 +9,9 @@ function that launches the browser: the app itself never needs it.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import re
 import socket
 import subprocess
 import sys
@@ -15,9 +19,14 @@ import tempfile
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.proto.WidgetStates_pb2 import WidgetState
+from websockets.asyncio.client import ClientConnection, connect
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"  # Debian's package: a browser is never downloaded
@@ -161,3 +170,127 @@ def settled(page: Any) -> None:
     contrast failure that no reader ever sees."""
     page.wait_for_selector(IDLE, timeout=60_000)
     page.wait_for_function("document.getAnimations().length === 0", timeout=60_000)
+
+
+# ---------------------------------------------------------------- sessions without a browser
+CODE = re.compile(r"[23456789A-HJKMNP-Z]{6}")  # a join code, as the projector shows it
+COUNT = re.compile(r"(\d+) of (\d+)")  # the projector's "Votes in" while voting is open
+TIMEOUT = 600  # seconds: a step that takes longer than this has failed
+
+
+@dataclass
+class Session:
+    """One browser tab's session on the app's websocket, driven with Streamlit's own
+    messages: what the server last drew, and the fragments it reruns."""
+
+    name: str
+    socket: ClientConnection
+    query: str
+    buttons: dict[str, str] = field(default_factory=dict)  # label: widget id
+    texts: list[str] = field(default_factory=list)  # markdown and alerts, as drawn
+    metrics: dict[str, str] = field(default_factory=dict)
+    charts: list[str] = field(default_factory=list)  # Plotly specs, read only where needed
+    finished: asyncio.Event = field(default_factory=asyncio.Event)
+    news: asyncio.Event = field(default_factory=asyncio.Event)  # set on every message
+    polls: dict[str, asyncio.Task] = field(default_factory=dict)  # fragment id: its timer
+    fragment: str = ""  # the last fragment that asked to be rerun
+    every: float = 1.0  # seconds: the interval it asked for
+    timers: bool = True  # False: the benchmark reruns the fragment itself, timed
+    listening: asyncio.Task | None = None
+
+    async def rerun(self, button: str = "", fragment: str = "") -> None:
+        """A rerun as the browser asks for it: a button's press, or a fragment's tick."""
+        message = BackMsg()
+        rerun = message.rerun_script
+        rerun.query_string = self.query
+        if button:
+            pressed = WidgetState(id=self.buttons[button], trigger_value=True)
+            rerun.widget_states.widgets.append(pressed)
+        if fragment:
+            rerun.fragment_id, rerun.is_auto_rerun = fragment, True
+        self.finished.clear()
+        await self.socket.send(message.SerializeToString())
+
+    async def press(self, button: str) -> None:
+        await self.rerun(button=button)
+        try:
+            await asyncio.wait_for(self.finished.wait(), TIMEOUT)
+        except TimeoutError:
+            raise TimeoutError(f"{self.name} pressed {button!r}: {self.texts[-3:]}") from None
+
+    def take(self, payload: bytes) -> None:
+        """Read one ForwardMsg: note what it draws, and start or stop fragment timers."""
+        message = ForwardMsg()
+        message.ParseFromString(payload)
+        kind = message.WhichOneof("type")
+        if kind == "delta" and message.delta.WhichOneof("type") == "new_element":
+            self.drawn(message.delta.new_element)
+        elif kind == "script_finished":
+            self.finished.set()
+        elif kind == "auto_rerun":
+            self.fragment = message.auto_rerun.fragment_id
+            self.every = message.auto_rerun.interval
+            if self.timers and self.fragment not in self.polls:
+                every = message.auto_rerun.interval
+                self.polls[self.fragment] = asyncio.create_task(self.tick(self.fragment, every))
+        elif kind == "stop_auto_rerun":
+            for fragment in message.stop_auto_rerun.fragment_ids:
+                if fragment in self.polls:
+                    self.polls.pop(fragment).cancel()
+        self.news.set()
+
+    def drawn(self, element: object) -> None:
+        kind = element.WhichOneof("type")
+        if kind == "button":
+            self.buttons[element.button.label] = element.button.id
+        elif kind == "markdown":
+            self.texts.append(element.markdown.body)
+        elif kind == "alert":
+            self.texts.append(element.alert.body)
+        elif kind == "metric":
+            self.metrics[element.metric.label] = element.metric.body
+        elif kind == "plotly_chart":
+            self.charts.append(element.plotly_chart.spec)
+
+    async def tick(self, fragment: str, every: float) -> None:
+        """A browser's timer for a fragment: a rerun every ``every`` seconds, as Streamlit's
+        frontend sends them (it does not wait for the last one to finish)."""
+        while True:
+            await asyncio.sleep(every)
+            await self.rerun(fragment=fragment)
+
+    async def listen(self) -> None:
+        async for payload in self.socket:
+            self.take(payload)
+        self.texts.append(f"(the server closed the websocket: {self.socket.close_reason!r})")
+        self.news.set()
+
+    async def until(self, condition: object) -> None:
+        """Wait until ``condition()`` holds, looking again after each message received."""
+        deadline = time.monotonic() + TIMEOUT
+        while not condition():
+            self.news.clear()
+            await asyncio.wait_for(self.news.wait(), max(0.0, deadline - time.monotonic()))
+
+    def stop(self) -> None:
+        for task in self.polls.values():
+            task.cancel()
+        self.polls.clear()
+
+
+async def open_session(url: str, name: str, query: str, address: str | None = None) -> Session:
+    """A tab opened at ``url?query``, after its first run. With ``address``, the page comes
+    from that network address, as a proxy on this machine would say (X-Forwarded-For)."""
+    socket = await connect(
+        f"{url.replace('http', 'ws', 1)}/_stcore/stream",
+        subprotocols=["streamlit"],
+        max_size=None,
+        ping_interval=None,
+        open_timeout=TIMEOUT,
+        additional_headers={"X-Forwarded-For": address} if address else None,
+    )
+    page = Session(name, socket, query)
+    page.listening = asyncio.create_task(page.listen())
+    await page.rerun()
+    await asyncio.wait_for(page.finished.wait(), TIMEOUT)
+    return page

@@ -102,7 +102,8 @@ FIELDS = {
             float,
             START.step,
             "Step size",
-            "How far each move of up and down goes.",
+            "How far up and down looks each way, and moves, each iteration; rounding to 64-bit "
+            "floats can lengthen or shorten a move, or cancel it.",
             1e-6,
             1000.0,
             0.01,
@@ -159,7 +160,8 @@ FIELDS = {
             int,
             START.iterations,
             "Iterations",
-            "How many times to predict, measure and update.",
+            "How many times to predict, measure and update; a run whose numbers overflow a "
+            "64-bit float stops there.",
             1,
             10_000,
             1,

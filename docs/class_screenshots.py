@@ -61,7 +61,7 @@ def shoot(browser: object, address: str, store: ClassStore) -> None:
     keys = [store.join(code) for _ in range(CLASS - 1)]
     phone = browser.new_page(**PHONE)
     phone.goto(f"{address}/?join={code}")
-    phone.get_by_text("question will appear here").wait_for()
+    phone.locator("[data-testid=stAlert]").get_by_text("question will appear here").wait_for()
     projector.get_by_text(str(CLASS), exact=True).wait_for(timeout=30_000)
     settle(projector)
     projector.screenshot(path=HERE / "class-projector.png")

@@ -15,6 +15,8 @@ from dashboard.harness import ROOT
 from dashboard.views import classes, student
 from tinynet.explain import ANSWERS
 
+CHOICES = ("converges", "zig-zags in", "bounces for ever", "diverges")  # a store question's
+QUESTION = {"title": "What will the weight do?", "alpha": 0.1, "weight": 0.5}
 SITE = "http://tinynet.test:8501"  # the address AppTest's pages say they were opened at
 
 

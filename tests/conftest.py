@@ -11,11 +11,13 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from dashboard.harness import CHROMIUM, ROOT, chromium, streamlit_server
 
 REFERENCE = ROOT / "tests" / "reference"
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+LIBPQ = ("PGHOST", "PGPORT", "PGUSER", "PGDATABASE", "PGSERVICE")  # as pg_virtualenv sets
 
 
 def _missing(what: str, how: str) -> None:
@@ -79,6 +81,28 @@ def javascript() -> object:
         return json.loads(done.stdout)
 
     return run
+
+
+@pytest.fixture(scope="session")
+def postgres() -> str:
+    """A PostgreSQL server's URL: TINYNET_TEST_POSTGRES_URL, or libpq's PG* variables
+    (which pg_virtualenv sets). None found: skip here, fail in CI."""
+    how = (
+        "run the tests inside `pg_virtualenv` (postgresql-common) or set TINYNET_TEST_POSTGRES_URL"
+    )
+    url = os.environ.get("TINYNET_TEST_POSTGRES_URL")
+    if not url and any(map(os.environ.get, LIBPQ)):
+        url = "postgresql+psycopg://"  # an empty host: psycopg reads the PG* variables
+    if not url:
+        _missing("a PostgreSQL server", how)
+    try:
+        engine = sa.create_engine(url, connect_args={"connect_timeout": 5})
+        with engine.connect():
+            pass
+        engine.dispose()
+    except (sa.exc.SQLAlchemyError, ImportError) as error:
+        _missing("a PostgreSQL server", f"{how} (none answered at {url}: {error})")
+    return url
 
 
 @pytest.fixture(scope="session")

@@ -376,3 +376,30 @@ def test_a_tables_toolbar_shows_while_the_keyboard_is_in_it(open_page):
         ".closest('[data-testid=stElementToolbar]')).opacity)"
     )
     assert opacity == 1
+
+
+def test_the_table_button_hands_the_focus_to_the_view_it_opened(open_page):
+    page = open_page()
+    focus_without_check(page, "button", "Every number, as a table")
+    page.keyboard.press("Enter")
+    page.get_by_role("button", name="Download the log as CSV").wait_for()
+    settled(page)
+    page.wait_for_timeout(300)  # the page moves the focus on its next frame
+    has = page.evaluate(
+        "[document.activeElement.getAttribute('role'), document.activeElement.innerText]"
+    )
+    assert has == ["radio", "Iteration log"]  # the view selector, on the view now open
+
+
+def test_the_quiz_keeps_the_focus_on_reveal(open_page):
+    page = open_page({"view": "Quiz"})
+    focus_without_check(page, "[data-testid=stMain] input[type=radio]")  # an answer
+    page.keyboard.press("ArrowDown")
+    settled(page)
+    focus_without_check(page, "button", "Reveal")
+    page.keyboard.press("Enter")
+    page.locator("[data-testid=stAlert]").filter(has_text="rather than").or_(
+        page.locator("[data-testid=stAlert]").filter(has_text="Right:")
+    ).first.wait_for()
+    settled(page)
+    assert page.evaluate("document.activeElement.innerText").strip() == "Reveal"

@@ -94,8 +94,13 @@ def test_it_opens_on_the_lesson_of_the_articles_gradient_descent_with_alpha():
     assert lesson_predictions(app)[:7].tolist() == WITH_ALPHA
     assert app.success[0].value.startswith("**Converged.**")
     assert [metric.value for metric in app.metric] == ["1.333", "4", "0", "1.333"]
-    assert app.metric[0].proto.help.endswith("Exactly 1.3333333333333333.")
-    assert app.metric[3].proto.help.endswith("Exactly 1.3333333333333333.")
+    exact = (  # 4/3 as a double: JavaScript prints the shortest decimal that reads back as it
+        "JavaScript prints it as 1.3333333333333333; exactly, it is "
+        "1.3333333333333332593184650249895639717578887939453125."
+    )
+    assert app.metric[0].proto.help.endswith(exact)
+    assert app.metric[3].proto.help.endswith(exact)
+    assert "Its prediction hits the target exactly." in app.metric[3].proto.help
     assert link(app) == {}
 
 
@@ -423,3 +428,12 @@ def test_a_teacher_can_hide_controls_and_the_link_keeps_their_values():
     app.number_input(key="weight").set_value(1.0).run()
     assert lesson_predictions(app)[0] == 3.0
     assert link(app)["hide"] == "alpha,method" and link(app)["alpha"] == "1.0"
+
+
+def test_the_headline_help_says_how_javascript_prints_a_number_and_what_it_is_exactly():
+    app = open_app({"alpha": "1"})  # the article's experiment 2, without alpha
+    prediction = app.metric[1].proto.help
+    assert prediction.endswith(
+        "JavaScript prints it as 360287970189639700; exactly, it is 360287970189639680."
+    )
+    assert "Exactly 360287970189639700" not in prediction

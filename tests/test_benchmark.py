@@ -65,6 +65,15 @@ def test_every_figure_is_measured_for_every_app(results):
         assert app["vote_to_tally_p95_s"] >= app["vote_to_tally_p50_s"] > 0
         assert app["cpu_s_per_student_per_minute_waiting"] > 0
         assert store["vote_to_tally_p95_s"] >= store["vote_to_tally_p50_s"] >= 0
+    abuse = results["class_abuse"]
+    flood = abuse["flood"]
+    assert flood["students"] == 10 and flood["teachers_started"] == 20
+    assert flood["flood_starts"] > 0 and flood["flood_codes"] > 0 and flood["flood_other"] == 0
+    assert flood["vote_to_tally_p95_s"] >= flood["vote_to_tally_p50_s"] > 0
+    if "postgresql" in results["class_votes"]:  # two servers need PostgreSQL
+        split = abuse["servers"]
+        assert split["servers"] == 2 and split["votes"] == 10
+        assert split["reveal_to_phone_p95_s"] >= split["reveal_to_phone_p50_s"] > 0
 
 
 def test_the_report_names_every_figure(results):

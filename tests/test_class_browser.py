@@ -67,7 +67,7 @@ def vote(phone, answer: str, keyboard: bool = False) -> None:
         phone.keyboard.press("Space")
     else:
         button.click()
-    phone.get_by_text("Your vote is in").wait_for(timeout=TIMEOUT)
+    phone.get_by_test_id("stMain").get_by_text("Your vote is in").wait_for(timeout=TIMEOUT)
     assert answer.lower() in text(phone)
 
 
@@ -90,7 +90,9 @@ def test_a_class_votes_twice_and_each_phone_sees_its_result(browser, server):
         context = browser.new_context(**PHONE)
         phone = context.new_page()
         phone.goto(link)
-        phone.get_by_text("question will appear here").wait_for(timeout=TIMEOUT)
+        phone.locator("[data-testid=stAlert]").get_by_text("question will appear here").wait_for(
+            timeout=TIMEOUT
+        )
         keeps_the_answer(phone)
         phones.append(phone)
     no_axe_violations(phones[0])
@@ -126,13 +128,13 @@ def test_a_class_votes_twice_and_each_phone_sees_its_result(browser, server):
     projector.get_by_role("button", name="Vote again").click()
     counted(projector, "0 of 3")
     for phone in phones:
-        phone.get_by_text("Round 2").wait_for(timeout=TIMEOUT)
+        phone.get_by_test_id("stMain").get_by_text("Round 2:", exact=True).wait_for(timeout=TIMEOUT)
         keeps_the_answer(phone)
     vote(phones[0], "It blows up")
     vote(phones[1], "It reaches the answer and stays there")
     vote(phones[2], "It blows up")
     phones[2].reload()  # a reload keeps the seat and its vote: no second vote
-    phones[2].get_by_text("Your vote is in").wait_for(timeout=TIMEOUT)
+    phones[2].get_by_test_id("stMain").get_by_text("Your vote is in").wait_for(timeout=TIMEOUT)
     counted(projector, "3 of 3")
     for phone in phones:
         keeps_the_answer(phone)
@@ -146,7 +148,7 @@ def test_a_class_votes_twice_and_each_phone_sees_its_result(browser, server):
 
     results = ["Right: it blows up.", "Not quite: it blows up", "Right: it blows up."]
     for phone, result in zip(phones, results, strict=True):
-        phone.get_by_text(result).wait_for(timeout=TIMEOUT)
+        phone.get_by_test_id("stMain").get_by_text(result).wait_for(timeout=TIMEOUT)
         wait_drawn(phone)
         assert REASON in text(phone)
     assert "after the first update the weight is 8 (you said 8)" in text(phones[0])
@@ -168,3 +170,93 @@ def test_a_phone_without_a_good_code_gets_an_accessible_code_field(browser, serv
     assert phone.locator("[data-testid=stAlert]").count() == 1
     no_axe_violations(phone)
     context.close()
+
+
+FOCUSED = (  # the focused button's words ('' when what has the focus is no button)
+    "() => document.activeElement.tagName === 'BUTTON' ?"
+    " document.activeElement.innerText.trim() : ''"
+)
+
+
+def pressed_by_keyboard(page, label: str, presses: int = 80) -> None:
+    """Tab to the button ``label`` and press Enter: a keyboard, no pointer."""
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        if page.evaluate(FOCUSED).endswith(label):
+            page.keyboard.press("Enter")
+            return
+    raise AssertionError(f"Tab never reached {label!r}")
+
+
+def focus_lands_on(page, label: str) -> None:
+    """Wait until the keyboard's focus is on the button ``label`` (never the page's body)."""
+    page.wait_for_function(
+        "label => document.activeElement.tagName === 'BUTTON'"
+        " && document.activeElement.innerText.trim().endsWith(label)",
+        arg=label,
+        timeout=TIMEOUT,
+    )
+
+
+def announced(page, words: str) -> None:
+    """Wait until the page's announcer, a live region there from the start, says ``words``."""
+    page.wait_for_function(
+        "words => document.querySelector('.tinynet-announcer[aria-live=polite]')"
+        "?.textContent.includes(words)",
+        arg=words,
+        timeout=TIMEOUT,
+    )
+
+
+def test_a_keyboard_runs_a_class_and_votes_and_focus_follows_every_step(browser, server):
+    projector = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+    projector.goto(f"{server}/?view=Teach")
+    wait_drawn(projector, charts=False)
+    pressed_by_keyboard(projector, "Start a class")
+    projector.wait_for_selector(".st-key-class_code", timeout=TIMEOUT)
+    focus_lands_on(projector, "Open voting")
+    live = projector.locator(".st-key-class_live")
+    assert (live.get_attribute("role"), live.get_attribute("aria-live")) == ("status", "polite")
+    code = projector.locator(".st-key-class_code").inner_text().strip()
+
+    phone = browser.new_context(**PHONE).new_page()
+    phone.goto(f"{server}/?join={code}")
+    announced(phone, "Your teacher's question will appear here")
+    counted(projector, "1")
+    projector.keyboard.press("Enter")  # Open voting, where the focus already is
+    focus_lands_on(projector, "Close voting")
+    announced(phone, "vote now")
+    answers = phone.locator(".st-key-class_answers button")
+    answers.first.wait_for(timeout=TIMEOUT)
+    for _ in range(40):
+        phone.keyboard.press("Tab")
+        if phone.evaluate(FOCUSED).endswith("It blows up"):
+            break
+    phone.keyboard.press("Space")
+    announced(phone, "Your vote is in: it blows up")
+    focus_lands_on(phone, "It blows up")
+    chosen = phone.get_by_role("button", name="It blows up")
+    assert chosen.get_attribute("aria-pressed") == "true"
+    assert (
+        phone.get_by_role("button", name="It reaches the answer and stays there").get_attribute(
+            "aria-pressed"
+        )
+        == "false"
+    )
+    counted(projector, "1 of 1")
+
+    projector.keyboard.press("Enter")  # Close voting
+    focus_lands_on(projector, "Vote again")
+    announced(phone, "Voting is closed")
+    pressed_by_keyboard(projector, "Reveal")
+    focus_lands_on(projector, "Next question")
+    announced(phone, "Not quite: it hops around the answer for ever")  # the first question
+    pressed_by_keyboard(projector, "End class")
+    focus_lands_on(projector, "Keep the class")  # the way out that loses nothing
+    projector.keyboard.press("Enter")
+    focus_lands_on(projector, "Next question")
+    pressed_by_keyboard(projector, "End class")
+    focus_lands_on(projector, "Keep the class")
+    projector.keyboard.press("Shift+Tab")  # back to "Yes, end the class"
+    projector.keyboard.press("Enter")
+    focus_lands_on(projector, "Start a class")

@@ -177,7 +177,26 @@ def test_a_phone_cannot_vote_on_a_question_it_was_not_shown():
     ask(projector, "up_and_down")
     press(mine, "class_vote_diverges")  # the button of question 1, pressed on a stale page
     assert store().state(code).votes == 0
-    assert "Voting is not open right now." in said(mine)
+    assert [box.value for box in mine.error] == [class_store.LATE]
+    assert "Question 2: Up and down" in said(mine)  # the question now, to vote again
+    vote(mine, "diverges")
+    assert "Your vote is in" in said(mine) and store().state(code).votes == 1
+
+
+def test_a_vote_from_round_one_is_not_counted_in_round_two():
+    projector = teacher()
+    code = start(projector)
+    mine = phone(code)
+    ask(projector)
+    ran(mine)
+    press(projector, "class_close_voting")
+    press(projector, "class_vote_again")
+    press(mine, "class_vote_diverges")  # round 1's button, pressed as round 2 opened
+    assert [box.value for box in mine.error] == [class_store.LATE]
+    assert "Round 2" in said(mine) and store().state(code).votes == 0
+    vote(mine, "converges")
+    press(projector, "class_close_voting")
+    assert store().tally(code).counts[1]["converges"] == 1
 
 
 def _html_arguments(path: str) -> list[ast.expr]:
@@ -223,7 +242,7 @@ def test_a_database_fault_shows_a_message_and_the_rest_keeps_working(url, tmp_pa
     projector.session_state["view"] = "Lesson"
     assert ran(projector).get("plotly_chart")
     mine = phone("K7XQ2M")
-    assert [box.value for box in mine.error] == [class_store.UNAVAILABLE]
+    assert [box.value for box in mine.error] == [classes.UNREACHABLE]
 
 
 def test_a_fault_during_a_question_keeps_its_answer_hidden(monkeypatch):
@@ -236,7 +255,7 @@ def test_a_fault_during_a_question_keeps_its_answer_hidden(monkeypatch):
 
     monkeypatch.setattr(classes, "store", down)
     ran(projector)
-    assert [box.value for box in projector.error] == [class_store.UNAVAILABLE]
+    assert [box.value for box in projector.error] == [classes.UNREACHABLE]
     assert not verdict_shown(projector)
 
 
@@ -252,3 +271,41 @@ def test_a_secrets_connection_holds_the_classes(tmp_path, monkeypatch):
     assert class_store.ClassStore.connect(url).state(code).phase == "waiting"
     with pytest.raises(class_store.UnknownClassError):
         class_store.ClassStore.connect(database_url()).state(code)
+
+
+def type_code(app, code: str):
+    app.text_input(key="class_typed").set_value(code)
+    app.button(key="FormSubmitter:class_join-Join").click()
+    return ran(app)
+
+
+def test_past_a_limit_a_page_says_what_to_do_in_one_sentence(monkeypatch):
+    """A browser session that guesses codes, or starts class after class, is refused in one
+    sentence; the class already running does not notice."""
+    monkeypatch.setitem(class_store.LIMITS, ("wrong", "session"), 2)
+    monkeypatch.setitem(class_store.LIMITS, ("start", "session"), 1)
+    projector = teacher()
+    code = start(projector)
+    mine = phone(code)
+    ask(projector)
+    vote(ran(mine), "diverges")
+    guesser = phone("")
+    wrong = "K7XQ2M" if code != "K7XQ2M" else "K7XQ2N"
+    for _ in range(2):
+        assert [box.value for box in type_code(guesser, wrong).error] == [class_store.UNKNOWN]
+    for guess in (wrong, code):
+        assert [box.value for box in type_code(guesser, guess).error] == [
+            class_store.LIMITED["wrong"]
+        ]
+    type_code(phone(""), code)  # another phone joins
+    again = teacher()
+    press(again, "class_start")
+    press(again, "class_end_class")
+    press(again, "class_yes_end_the_class")
+    press(again, "class_start")
+    assert [box.value for box in again.warning] == [class_store.LIMITED["start"]]
+    assert buttons(again) == ["Start a class"]
+    press(projector, "class_close_voting")
+    state = store().state(code)
+    assert (state.students, state.phase) == (2, "closed")
+    assert store().tally(code).counts[0]["diverges"] == 1

@@ -7,6 +7,7 @@ import base64
 import json
 import math
 import re
+from decimal import Decimal
 
 import numpy as np
 import plotly.io
@@ -17,10 +18,11 @@ from hypothesis import strategies as st
 import tinynet
 from dashboard import charts
 from dashboard.link import python_code
+from dashboard.views.classes import described
 from tinynet.analysis import OUTCOMES, stability
-from tinynet.explain import forecast, worked_step
+from tinynet.explain import best_weight_help, forecast, worked_step
 from tinynet.long_run import up_and_down_limit
-from tinynet.number_words import number_text, numbers_apart
+from tinynet.number_words import exact_words, number_text, numbers_apart
 from tinynet.presets import label
 from tinynet.sweep import alpha_grid, sweep
 from tinynet.verdicts import verdict
@@ -284,3 +286,88 @@ def test_the_fate_of_any_run_is_an_outcome(settings_):
     assert future.outcome in OUTCOMES
     assert future.at is None or future.at >= 1
     assert all(map(math.isfinite, future.cycle))
+
+
+# Help texts and class questions: exact where they say so, every digit where it matters ------
+
+
+def _decimal(text: str) -> Decimal:
+    return Decimal(text.replace(",", ""))
+
+
+@settings(max_examples=400, deadline=None)
+@given(value=finite)
+@example(360287970189639700.0)
+@example(1.3333333333333333)
+@example(4.930380657631324e-30)
+@example(5e-324)
+def test_exactly_means_exactly(value):
+    said = exact_words(value)
+    printed = tinynet.js_number(value)
+    if said.startswith("Exactly "):
+        assert said == f"Exactly {printed}." and _decimal(printed) == Decimal(value), said
+        return
+    assert said.startswith(f"JavaScript prints it as {printed}; "), said
+    exact = re.search(r"exactly, it is (\S+)\.$", said)
+    if exact:
+        assert Decimal(exact.group(1)) == Decimal(value) != _decimal(printed), said
+        return
+    begins = re.search(r"has (\d+) significant digits and begins (\S+)…", said)
+    assert begins, said
+    digits = format(Decimal(value), "e").partition("e")[0].replace("-", "").replace(".", "")
+    assert int(begins.group(1)) == len(digits.rstrip("0"))
+    assert digits.startswith(begins.group(2).replace("-", "").replace(".", ""))
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=finite, target=finite)
+@example(3.0, 4.0)
+@example(0.1, 0.3)
+def test_the_best_weights_help_says_whether_its_prediction_hits_the_target(data, target):
+    chosen = tinynet.Settings("gradient_descent", 0.5, data, target, 1)
+    said = best_weight_help(chosen)
+    best = tinynet.best_weight(data, target)
+    if best is None:
+        assert "There is none here." in said
+        return
+    error = tinynet.squared_error(tinynet.predict(data, best), target)
+    assert ("hits the target exactly" in said) == (error == 0), said
+    assert said.endswith(exact_words(best)), said
+    off = re.search(r"off the target by (\S+), an error of (.+?)\. ", said)
+    if off and math.isfinite(error):
+        assert float(off.group(2)) == float(number_text(error)), said
+    elif off:
+        assert off.group(2) == "too large for a 64-bit float", said
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    settings_=_settings(
+        st.sampled_from(["up_and_down", "gradient_descent"]),
+        finite,
+        finite,
+        finite,
+        st.integers(1, 10_000),
+        positive,
+        positive | st.just(0.0),
+        st.booleans(),
+    )
+)
+@example(_case("gradient_descent", 1.3333333333333333, 3.0, 4.0, 20, 0.05, 1.0))
+@example(_case("gradient_descent", 1.3333, 3.0, 4.0, 20, 0.05, 1.0))
+@example(_case("gradient_descent", 0.5, 3.0, 4.0, 20, 0.05, 0.2222222222222222))
+@example(_case("gradient_descent", 0.5, 3.0, 4.0, 20, 0.05, 0.2222))
+def test_a_class_question_carries_every_digit_of_its_set_up(settings_):
+    chosen = tinynet.Settings(**settings_)
+    said = described(chosen)
+    number = r"(-?\d+(?:\.\d+)?(?:e-?\d+)?)"
+    if chosen.method == "up_and_down":
+        (step,) = re.findall(rf"a step of {number}\.", said)
+        assert float(step) == chosen.step, said
+    else:
+        (alpha,) = re.findall(rf"with alpha {number}[ .]", said)
+        assert float(alpha) == chosen.alpha, said
+    found = re.search(rf"starts at {number}, with data {number} and target {number}, ", said)
+    assert found, said
+    weight, data, target = map(float, found.groups())
+    assert (weight, data, target) == (chosen.weight, chosen.data, chosen.target), said

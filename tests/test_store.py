@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import math
 import os
+import random
 import secrets
+import socket
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -13,10 +16,12 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import sqlalchemy as sa
 
+from class_support import CHOICES, QUESTION
 from dashboard import class_store
 from dashboard.class_store import (
     ClassError,
     ClassStore,
+    Client,
     InputError,
     LimitError,
     NotTeacherError,
@@ -27,9 +32,6 @@ from dashboard.class_store import (
 from dashboard.harness import free_port
 
 SCHEMA = "tinynet_test"  # each PostgreSQL test gets it afresh; nothing else is touched
-LIBPQ = ("PGHOST", "PGPORT", "PGUSER", "PGDATABASE", "PGSERVICE")  # as pg_virtualenv sets
-CHOICES = ("converges", "zig-zags in", "bounces for ever", "diverges")
-QUESTION = {"title": "What will the weight do?", "alpha": 0.1, "weight": 0.5}
 NEXT_WEIGHT = 0.4372519  # a number that appears nowhere else
 HOSTILE = [
     "",
@@ -60,28 +62,6 @@ class Clock:
 
     def __call__(self) -> float:
         return self.now
-
-
-@pytest.fixture(scope="session")
-def postgres(missing) -> str:
-    """A PostgreSQL server's URL: TINYNET_TEST_POSTGRES_URL, or libpq's PG* variables
-    (which pg_virtualenv sets). None found: skip here, fail in CI."""
-    how = (
-        "run the tests inside `pg_virtualenv` (postgresql-common) or set TINYNET_TEST_POSTGRES_URL"
-    )
-    url = os.environ.get("TINYNET_TEST_POSTGRES_URL")
-    if not url and any(map(os.environ.get, LIBPQ)):
-        url = "postgresql+psycopg://"  # an empty host: psycopg reads the PG* variables
-    if not url:
-        missing("a PostgreSQL server", how)
-    try:
-        engine = sa.create_engine(url, connect_args={"connect_timeout": 5})
-        with engine.connect():
-            pass
-        engine.dispose()
-    except (sa.exc.SQLAlchemyError, ImportError) as error:
-        missing("a PostgreSQL server", f"{how} (none answered at {url}: {error})")
-    return url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -128,11 +108,12 @@ def asked(store: ClassStore) -> tuple[str, str, list[str]]:
 
 
 def rows(store: ClassStore) -> dict[str, int]:
+    """The rows of classes, students and votes."""
     with store.engine.connect() as connection:
         count = sa.select(sa.func.count()).select_from
         return {
             table.name: connection.scalar(count(table))
-            for table in class_store.metadata.sorted_tables
+            for table in (class_store.classes, class_store.students, class_store.votes)
         }
 
 
@@ -320,26 +301,53 @@ def test_steps_out_of_turn_are_refused(store, asked):
         store.close_voting(code, teacher)
 
 
-def test_idle_classes_end_and_are_deleted(store, asked):
+def test_a_class_nobody_joined_ends_within_minutes_and_an_idle_one_within_an_hour(store, asked):
+    assert class_store.MAX_EMPTY <= 15 * 60 and class_store.MAX_IDLE <= 3600
     code, teacher, (ada, *_) = asked
-    store.vote(code, ada, "converges")
-    kept, kept_teacher = store.start()
-    store.clock.now += class_store.MAX_IDLE - 60
-    store.join(kept)  # activity keeps a class open
-    store.clock.now += 61
+    store.vote(code, ada, "converges")  # the last touch of a class with students
+    empty, empty_teacher = store.start()
+    store.clock.now += class_store.MAX_EMPTY - 1
+    assert store.state(empty).students == 0
+    store.clock.now += 2
     with pytest.raises(UnknownClassError):  # ended at once, before anything deletes it
+        store.state(empty)
+    assert store.resume(empty_teacher) is None
+    store.clock.now += class_store.MAX_IDLE - class_store.MAX_EMPTY - 2
+    assert store.state(code).votes == 1  # students have joined: it waits for its teacher
+    store.clock.now += 2
+    with pytest.raises(UnknownClassError):
         store.state(code)
     assert store.resume(teacher) is None
-    assert store.expire() == 1
-    assert rows(store) == {"tinynet_classes": 1, "tinynet_students": 1, "tinynet_votes": 0}
-    store.clock.now += class_store.MAX_IDLE + 1
-    store.start()  # start expires the idle classes itself
-    assert rows(store) == {"tinynet_classes": 1, "tinynet_students": 0, "tinynet_votes": 0}
-    assert store.resume(kept_teacher) is None
+    assert store.expire() == 2
+    assert rows(store) == {"tinynet_classes": 0, "tinynet_students": 0, "tinynet_votes": 0}
+    store.start()  # start deletes the ended classes itself
+    store.clock.now += class_store.MAX_EMPTY + 1
+    store.start()
+    assert rows(store)["tinynet_classes"] == 1
 
 
-def test_open_classes_are_bounded(store, monkeypatch):
-    monkeypatch.setattr(class_store, "MAX_CLASSES", 5)  # the same check as at 100, sooner
+def test_a_class_its_teachers_page_still_shows_never_ends(store):
+    code, teacher = store.start()  # nobody has joined, and nobody will for hours
+    for _ in range(4 * 3600 // 30):  # four hours of talk; the page looks every 30 s
+        store.clock.now += 30
+        store.seen(code, teacher)
+    assert store.state(code).phase == "waiting"
+    store.expire()
+    assert store.state(code).students == 0
+    pupil = store.join(code)
+    store.ask(code, teacher, QUESTION, CHOICES, "converges", None)
+    store.vote(code, pupil, "converges")
+    with pytest.raises(NotTeacherError):
+        store.seen(code, pupil)
+    store.clock.now += class_store.MAX_IDLE + 1  # the page has gone, and nobody touched it
+    with pytest.raises(UnknownClassError):
+        store.seen(code, teacher)
+
+
+def test_open_classes_scale_with_the_database_and_are_bounded(store, monkeypatch):
+    dialect = store.engine.dialect.name
+    assert class_store.MAX_CLASSES[dialect] >= 2_000
+    monkeypatch.setitem(class_store.MAX_CLASSES, dialect, 5)  # the same check, sooner
     started = [store.start() for _ in range(5)]
     with pytest.raises(LimitError, match="Too many classes"):
         store.start()
@@ -497,3 +505,229 @@ def test_the_default_database_is_an_sqlite_file_made_where_missing(tmp_path, mon
     code, _ = store.start()
     assert store.state(code).phase == "waiting" and (tmp_path / "new/folder/classes.db").exists()
     store.engine.dispose()
+
+
+# ---------------------------------------------------------------- limits per client
+SCHOOL = "203.0.113.7"  # one address for a whole school (a documentation address)
+
+
+def clients(count: int, address: str | None = SCHOOL) -> list[Client]:
+    """Browser sessions of their own, behind one address."""
+    return [Client(session=secrets.token_urlsafe(16), address=address) for _ in range(count)]
+
+
+def test_a_school_behind_one_address_never_meets_a_limit(store):
+    """20 teachers start classes within a minute; 200 students join one of them within a
+    minute, 20 of them mistyping the code first; they all vote, in both rounds."""
+    started = []
+    for teacher in clients(20):
+        store.clock.now += 2.5
+        started.append(store.start(teacher))
+    code, teacher = started[0]
+    keys = []
+    for number, student in enumerate(clients(200)):
+        store.clock.now += 0.3
+        if number % 10 == 0:
+            with pytest.raises(UnknownClassError):
+                store.join("K7XQ2M" if code != "K7XQ2M" else "K7XQ2N", client=student)
+        keys.append(store.join(code, client=student))
+    assert store.state(code).students == 200
+    store.ask(code, teacher, QUESTION, CHOICES, "converges", None)
+    for key in keys:
+        store.vote(code, key, "converges", question_number=1, round_number=1)
+    assert store.tally(code).counts == ({**dict.fromkeys(CHOICES, 0), "converges": 200},)
+
+
+def test_starts_are_limited_per_session_and_per_address(store):
+    flood, *others = clients(8, address="198.51.100.66")
+    kept = store.start(Client(session="a teacher", address=SCHOOL))
+    allowed = class_store.LIMITS["start", "session"]
+    for _ in range(allowed):
+        store.start(flood)
+    with pytest.raises(LimitError) as refused:
+        store.start(flood)
+    assert str(refused.value) == class_store.LIMITED["start"]
+    made = allowed
+    with pytest.raises(LimitError, match="wait ten minutes"):  # new sessions, one address
+        for other in others:
+            for _ in range(allowed):
+                store.start(other)
+                made += 1
+    assert made == class_store.LIMITS["start", "address"]
+    store.start(Client(session="another teacher", address=SCHOOL))  # other addresses start
+    assert store.state(kept[0]).phase == "waiting"  # and nothing is lost for those already in
+    store.clock.now += class_store.WINDOW / 2  # the window slides: half of it counts still
+    with pytest.raises(LimitError):
+        store.start(others[-1])
+    store.clock.now += class_store.WINDOW  # ten minutes after that refusal
+    store.start(flood)
+
+
+def test_classes_open_from_one_address_are_bounded(store, monkeypatch):
+    monkeypatch.setattr(class_store, "OPEN_PER_ADDRESS", 3)
+    started = [store.start(teacher) for teacher in clients(3)]
+    with pytest.raises(LimitError, match="end one, then start yours"):
+        store.start(clients(1)[0])
+    store.start(clients(1, address="198.51.100.1")[0])
+    store.end(*started[0])
+    store.start(clients(1)[0])
+
+
+def test_wrong_codes_are_limited_and_then_no_code_tells_right_from_wrong(store, asked):
+    code, _, (ada, *_) = asked
+    wrong = "K7XQ2M" if code != "K7XQ2M" else "K7XQ2N"
+    guesser = Client(session="a script", address="198.51.100.66")
+    for _ in range(class_store.LIMITS["wrong", "session"]):
+        with pytest.raises(UnknownClassError):
+            store.join(wrong, client=guesser)
+    for guess in (wrong, code):  # the right code gets the same refusal: it reveals nothing
+        with pytest.raises(LimitError) as refused:
+            store.join(guess, client=guesser)
+        assert str(refused.value) == class_store.LIMITED["wrong"]
+    with pytest.raises(InputError):  # a malformed code is no guess: told so, not counted
+        store.join("K7X", client=guesser)
+    store.vote(code, ada, "diverges")  # those already in carry on
+    store.join(code, client=Client(session="a student", address=SCHOOL))
+    made = class_store.LIMITS["wrong", "session"]
+    with pytest.raises(LimitError):  # new sessions, one address
+        for script in clients(100, address="198.51.100.66"):
+            for _ in range(class_store.LIMITS["wrong", "session"]):
+                with pytest.raises(UnknownClassError):
+                    store.join(wrong, client=script)
+                made += 1
+    assert made == class_store.LIMITS["wrong", "address"]
+    store.clock.now += 2 * class_store.WINDOW
+    store.join(code, client=guesser)
+    assert store.state(code).votes == 1
+
+
+def test_fake_joins_cannot_fill_a_class(store, monkeypatch):
+    assert 200 <= class_store.SEATS_PER_ADDRESS < class_store.MAX_STUDENTS
+    monkeypatch.setattr(class_store, "SEATS_PER_ADDRESS", 4)  # the same checks, sooner
+    monkeypatch.setattr(class_store, "MAX_STUDENTS", 6)
+    code, _ = store.start()
+    for script in clients(4, address="198.51.100.66"):
+        store.join(code, client=script)
+    with pytest.raises(LimitError, match="4 students from one network"):
+        store.join(code, client=clients(1, address="198.51.100.66")[0])
+    for student in clients(2):
+        store.join(code, client=student)
+    with pytest.raises(LimitError, match="full"):
+        store.join(code, client=clients(1, address="192.0.2.1")[0])
+    phone = Client(session="one phone")
+    others = [store.start()[0] for _ in range(class_store.LIMITS["join", "session"])]
+    kept = [store.join(other, client=phone) for other in others]
+    with pytest.raises(LimitError) as refused:
+        store.join(store.start()[0], client=phone)
+    assert str(refused.value) == class_store.LIMITED["join"]
+    assert store.join(others[0], kept[0], client=phone) == kept[0]  # a kept seat is no join
+
+
+# ---------------------------------------------------------------- votes racing the teacher
+def test_a_vote_counts_in_the_round_it_was_cast_in_or_is_refused(store):
+    """Phones vote as fast as they can on the question and round they last saw, while the
+    teacher opens voting, closes it, opens round 2, closes it and moves on, question after
+    question. Each bonus guess says the question, round, phone and attempt it was cast in:
+    each round's tally must hold exactly the last vote each phone was told is in."""
+    code, teacher = store.start()
+    phones = 6
+    keys = [store.join(code) for _ in range(phones)]
+    confirmed: dict[tuple[int, int, int], tuple[str, float]] = {}  # question, round, phone
+    refused: Counter = Counter()
+    accepted: Counter = Counter()
+    tallies: dict[int, class_store.Tally] = {}
+    done = threading.Event()
+
+    def phone(number: int) -> None:
+        """Taps every millisecond or so on what the page shows, which is up to 20 ms old."""
+        chance = random.Random(number)  # noqa: S311 (a test's own pace)
+        attempt, shown, looked = 0, store.state(code), time.monotonic()
+        while not done.is_set():
+            time.sleep(chance.uniform(0, 0.002))
+            if time.monotonic() - looked > chance.uniform(0, 0.02):
+                shown, looked = store.state(code), time.monotonic()
+            if shown.phase != "voting":
+                continue
+            attempt += 1
+            question, round_number = shown.question_number, shown.round_number
+            choice = CHOICES[attempt % len(CHOICES)]
+            bonus = question * 100_000 + round_number * 10_000 + number * 100 + attempt % 100
+            try:
+                store.vote(code, keys[number], choice, bonus, question, round_number)
+            except class_store.LateVoteError:
+                refused["late"] += 1
+                continue
+            except PhaseError:
+                refused["closed"] += 1
+                continue
+            confirmed[question, round_number, number] = choice, bonus
+            accepted["votes"] += 1
+
+    def tapped() -> int:
+        return accepted["votes"] + refused.total()
+
+    def teach(questions: int) -> None:
+        """Each step after the phones tapped a few times more: thousands of taps in all."""
+        pause = random.Random(17).uniform  # noqa: S311 (a test's own pace)
+        for question in range(1, questions + 1):
+            store.ask(code, teacher, QUESTION, CHOICES, "converges", NEXT_WEIGHT)
+            for step in (store.close_voting, store.vote_again, store.close_voting):
+                since, deadline = tapped(), time.monotonic() + 5
+                while step == store.close_voting and tapped() < since + 12:
+                    if time.monotonic() > deadline:
+                        break
+                    time.sleep(0.001)
+                time.sleep(pause(0, 0.005))
+                step(code, teacher)
+            tallies[question] = store.tally(code)
+            store.next_question(code, teacher)
+
+    with ThreadPoolExecutor(phones + 1) as pool:
+        voting = [pool.submit(phone, number) for number in range(phones)]
+        try:
+            teach(50)
+        finally:
+            done.set()
+        for future in voting:
+            future.result()
+    for question, tally in tallies.items():
+        for round_number in (1, 2):
+            cast = [
+                vote
+                for (asked, voted_in, _), vote in confirmed.items()
+                if (asked, voted_in) == (question, round_number)
+            ]
+            counted = Counter(choice for choice, _ in cast)
+            assert tally.counts[round_number - 1] == {c: counted[c] for c in CHOICES}
+            assert tally.bonuses[round_number - 1] == tuple(sorted(b for _, b in cast))
+    outcomes = (refused["late"], refused["closed"], accepted["votes"])
+    assert tapped() >= 1_200 and min(outcomes) >= 10, outcomes  # races, and of each kind
+
+
+def test_tables_of_an_older_version_are_made_afresh(url):
+    """Classes last an hour at most: an upgrade starts with empty tables of the new shape."""
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "CREATE TABLE tinynet_classes (id INTEGER PRIMARY KEY, code VARCHAR(6) NOT NULL)"
+        )
+        connection.exec_driver_sql("INSERT INTO tinynet_classes VALUES (1, 'K7XQ2M')")
+    engine.dispose()
+    store = ClassStore.connect(url)
+    code, _ = store.start(Client(session="a teacher", address=SCHOOL))
+    store.join(code, client=Client(session="a student", address=SCHOOL))
+    assert store.state(code).students == 1 and rows(store)["tinynet_classes"] == 1
+    store.engine.dispose()
+
+
+def test_a_postgresql_server_that_never_answers_is_given_up_on(monkeypatch):
+    """A port that takes the connection and says nothing: the store gives up after its
+    connect timeout, rather than leaving a page waiting for ever."""
+    monkeypatch.setattr(class_store, "CONNECT_TIMEOUT", 2)
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        began = time.monotonic()
+        with pytest.raises(StoreUnavailableError):
+            ClassStore.connect(f"postgresql+psycopg://nobody@127.0.0.1:{silent.getsockname()[1]}/x")
+    assert time.monotonic() - began < 10

@@ -1,8 +1,10 @@
-"""tinynet: a one-weight neural network that learns by gradient descent."""
+"""tinynet: a one-weight neural network that learns by gradient descent (lesson 1), and a
+line through many points, trained by batch or stochastic steps, with momentum or Adam
+(lesson 2)."""
 
 from tinynet.analysis import OUTCOMES, Stability, stability
 from tinynet.long_run import Bounce, Fate, fate, up_and_down_limit
-from tinynet.network import best_weight, gradient, predict, slope, squared_error
+from tinynet.network import best_weight, error_at, gradient, predict, slope, squared_error
 from tinynet.number_words import js_number, log_line
 from tinynet.training import MAX_ITERATIONS, METHODS, Run, Settings, train
 from tinynet.verdicts import Verdict, verdict
@@ -18,6 +20,7 @@ __all__ = [
     "Stability",
     "Verdict",
     "best_weight",
+    "error_at",
     "fate",
     "gradient",
     "js_number",

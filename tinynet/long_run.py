@@ -1,5 +1,5 @@
 """Where a run ends when it is played on for ever, decided by the run itself: simulated
-where it must be, carried on by closed forms where they are exact."""
+where it must be, carried on by closed forms where they are exact; up and down's walk."""
 
 from __future__ import annotations
 
@@ -12,41 +12,25 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from tinynet.analysis import HUGE, TOLERANCE, Stability, stability
+from tinynet.analysis import HUGE, TOLERANCE
+from tinynet.descent_end import descend
+from tinynet.ending import Fate, cycling, whole
 from tinynet.network import best_weight, error_at, predict
-from tinynet.training import Settings, goes_up, gradient_descent_update, up_and_down_update
+from tinynet.training import Settings, goes_up, up_and_down_update
+
+__all__ = ["Bounce", "Fate", "fate", "up_and_down_limit"]
 
 SQUARE_LIMIT = math.sqrt(sys.float_info.max)  # a miss beyond this overflows the error
-GAP = 2.0**-52  # the gap between neighbouring doubles, relative to their size (at most)
-
-
-@dataclass(frozen=True)
-class Fate:
-    """What a run does if it is played on for ever, decided by the run itself.
-
-    ``outcome`` is one of ``OUTCOMES``. ``at`` is the iteration from which it
-    does so for good: the first iteration of the errors that stay at most
-    ``TOLERANCE``, of the final hop, or of the stopped weight, or the iteration
-    that overflows; None when no one can tell. ``exact`` says whether ``at`` and
-    ``cycle`` are exact (the run was played that far, or along a closed form that
-    is exact) or estimates. ``cycle`` holds the weights it ends on, one when it
-    stops and two or more when it hops, from iteration ``cycle_from``.
-    """
-
-    outcome: str
-    at: int | None
-    exact: bool
-    cycle: tuple[float, ...] = ()
-    cycle_from: int | None = None
 
 
 def fate(settings: Settings) -> Fate:
     """Where a run with these settings ends, whatever its number of iterations.
 
-    It is played iteration by iteration for a few thousand iterations; up and
-    down also runs along its straight stretches in closed form, exact to the bit,
-    and gradient descent is carried further by its factor, where the estimate of
-    ``at`` is marked as such. Results are cached, as the app asks on every rerun.
+    It is played iteration by iteration for a few thousand iterations, then carried on:
+    up and down along its straight stretches in closed form, exact to the bit; gradient
+    descent along stretches of equal increments, exact too, and by its factor with bounds
+    on rounding where updates are wide (``tinynet.descent_end``). What is estimated is
+    marked as such. Results are cached, as the app asks on every rerun.
     """
     return _fate(replace(settings, iterations=1))
 
@@ -55,215 +39,7 @@ def fate(settings: Settings) -> Fate:
 def _fate(settings: Settings) -> Fate:
     if settings.method == "up_and_down":
         return _walk(settings)
-    return _descend(settings)
-
-
-def _cycling(cycle: list[float], first: int, last_far: int, settings: Settings) -> Fate:
-    """The fate of a run that repeats ``cycle`` from iteration ``first`` for ever;
-    ``last_far`` is the last iteration with an error above ``TOLERANCE`` before it."""
-    data, target = settings.data, settings.target
-    errors = [error_at(data, weight, target) for weight in cycle]
-    future = tuple(cycle)
-    if max(errors) <= TOLERANCE:
-        return Fate("converges", last_far + 1, True, future, first)
-    if len(cycle) > 1 and (_around(cycle, settings) or min(errors) <= TOLERANCE):
-        return Fate("bounces", first, True, future, first)
-    return Fate("stalls", first, True, future, first)
-
-
-def _around(weights: list[float] | tuple[float, ...], settings: Settings) -> bool:
-    best = best_weight(settings.data, settings.target)
-    return best is not None and min(weights) <= best <= max(weights)
-
-
-# Gradient descent ----------------------------------------------------------------------
-
-_DESCENT_STEPS = 3000  # iterations played one by one before the factor carries it on
-
-
-def _descend(settings: Settings) -> Fate:
-    data, target = settings.data, settings.target
-    update = gradient_descent_update(settings)
-    analysis = stability(data, settings.alpha, settings.exact_derivative)
-    size = abs(analysis.factor)
-    noise = _noise(settings)
-    seen: dict[float, int] = {}
-    trail: list[float] = []
-    last_far = 0
-    misses = [math.inf, math.inf]
-    weight = settings.weight
-    for index in range(_DESCENT_STEPS):
-        iteration = index + 1
-        miss = predict(data, weight) - target
-        error = error_at(data, weight, target)
-        if not math.isfinite(error):
-            return Fate("diverges", iteration, True)
-        if weight in seen:
-            return _cycling(trail[seen[weight] :], seen[weight] + 1, last_far, settings)
-        seen[weight] = index
-        trail.append(weight)
-        if error > TOLERANCE:
-            last_far = iteration
-        after = weight + update(weight)
-        if not math.isfinite(after):
-            return Fate("diverges", iteration, True)
-        # Contraction beats rounding near the answer, so from a quarter of the tolerance
-        # the error stays at most the tolerance for ever.
-        if error <= TOLERANCE / 4 and size < 1 - 1e-6 and noise * noise < TOLERANCE / 16:
-            return Fate("converges", last_far + 1, True)
-        # Growth beats rounding once it is this clear: the overflow is certain.
-        growing = abs(miss) > misses[-1] > misses[-2]
-        if size > 1 + 1e-12 and growing and abs(miss) * (size - 1) > 64 * noise:
-            return Fate("diverges", _overflow(abs(miss), iteration, settings, analysis), False)
-        misses = [misses[-1], abs(miss)]
-        weight = after
-        if index == 63 and _too_slow(abs(miss), analysis):
-            return _carried_on(weight, iteration + 1, last_far, settings, analysis)
-    return _carried_on(weight, _DESCENT_STEPS + 1, last_far, settings, analysis)
-
-
-def _too_slow(miss: float, analysis: Stability) -> bool:
-    """Whether a converging run needs more iterations than are played to get close."""
-    if not 0 < analysis.shrink < 1 or miss == 0:  # hops near -1 are played out in full
-        return analysis.shrink == 0
-    size = abs(analysis.factor)
-    shrinking = math.log1p(-analysis.shrink) if analysis.shrink < 1 else math.log(size)
-    return shrinking == 0 or math.log(math.sqrt(TOLERANCE) / 4 / miss) / shrinking > _DESCENT_STEPS
-
-
-def _whole(steps: float) -> int:
-    """An estimated count of iterations, rounded up, bounded where floats run out."""
-    return math.ceil(min(steps, 1e300)) if steps > 0 else 0
-
-
-def _noise(settings: Settings) -> float:
-    """How far rounding can leave the miss ``prediction - target`` near the answer."""
-    best = best_weight(settings.data, settings.target) or 0.0
-    return math.ulp(settings.target) + abs(settings.data) * math.ulp(best)
-
-
-def _overflow(miss: float, iteration: int, settings: Settings, analysis: Stability) -> int:
-    """About when a miss growing by the factor's size per iteration overflows: the error
-    (the miss squared), the gradient, the update or the next weight."""
-    data, size = abs(settings.data), abs(analysis.factor)
-    scale = 2 if settings.exact_derivative else 1
-    most = sys.float_info.max
-    limits = [SQUARE_LIMIT, most / (data * scale), most * data / max(size, analysis.shrink)]
-    limit = min(limit for limit in limits if limit > 0)
-    if miss >= limit:  # the estimate is spent, yet this iteration's numbers were finite
-        return iteration + 1
-    growth = (math.log(limit) - math.log(miss)) / math.log(size)
-    return iteration + max(1, _whole(growth))
-
-
-def _carried_on(
-    weight: float, iteration: int, last_far: int, settings: Settings, analysis: Stability
-) -> Fate:
-    """The fate of a run still moving after the iterations played, from its factor.
-
-    The distance to the best weight scales by the factor each iteration, until
-    the change is smaller than rounding: then the weight stops (factor above 0)
-    or locks into a hop (factor near -1).
-    """
-    data, target = settings.data, settings.target
-    best = best_weight(data, target)
-    shrink, size = analysis.shrink, abs(analysis.factor)
-    miss = abs(predict(data, weight) - target)
-    if weight + gradient_descent_update(settings)(weight) == weight:  # it stops right here
-        return _cycling([weight], iteration, last_far, settings)
-    if abs(shrink - 2) < 4 * GAP:  # the hop keeps its size, give or take rounding
-        across = weight + gradient_descent_update(settings)(weight)
-        errors = [error_at(data, each, target) for each in (weight, across)]
-        if max(errors) < 0.99 * TOLERANCE:  # it hops within the answer
-            return Fate("converges", last_far + 1, False)
-        return Fate("bounces", None, False)
-    if shrink > 2:
-        return Fate("diverges", _overflow(miss, iteration, settings, analysis), False)
-    if best is None or shrink == 0:
-        return _drift(weight, iteration, settings)
-    distance = abs(weight - best)
-    if shrink <= 1:
-        near = _stop(weight, best, shrink)
-        stop = abs(best - near)
-        shrinking = math.log1p(-shrink) if shrink < 1 else -math.inf
-    else:  # each hop must shrink by more than rounding moves it
-        stop = math.ulp(best) / 2 / (2 - shrink)
-        shrinking = math.log(size)
-    closest = abs(data) * stop + _noise(settings)
-    if closest * closest <= TOLERANCE:
-        if miss * miss <= TOLERANCE or shrinking == -math.inf:
-            return Fate("converges", last_far + 1, False)
-        # The error must fall from miss**2 to TOLERANCE, maybe by a hair: log1p keeps it.
-        error = miss * miss
-        if error < 4 * TOLERANCE:
-            steps = 0.5 * math.log1p(-(error - TOLERANCE) / error) / shrinking
-        else:
-            steps = (0.5 * math.log(TOLERANCE) - math.log(miss)) / shrinking
-        return Fate("converges", iteration + max(1, _whole(steps)), False)
-    if shrink > 1:
-        return Fate("bounces", None, False)
-    # The distance falls from ``distance`` by ``|near - weight|``, a share that may be tiny.
-    share = abs(near - weight) / distance
-    steps = math.log1p(-share) / shrinking if share < 1 else math.log(stop / distance) / shrinking
-    return Fate("stalls", iteration + _whole(steps), False, (near,))
-
-
-def _drift(weight: float, iteration: int, settings: Settings) -> Fate:
-    """A run whose updates hardly change as it goes (the best weight is too large for a
-    double, or alpha * data**2 underflows): it moves by a near-constant update until the
-    gap between doubles swallows it, or it overflows first."""
-    update = abs(gradient_descent_update(settings)(weight))
-    stop = update * 2**53  # beyond this, half the gap between doubles exceeds the update
-    if stop >= sys.float_info.max:
-        return Fate("diverges", iteration + _whole(sys.float_info.max / update), False)
-    steps = max(0.0, (stop - abs(weight)) / update)
-    return Fate("stalls", iteration + _whole(steps), False)
-
-
-def _stop(weight: float, best: float, shrink: float) -> float:
-    """Where a run creeping from ``weight`` towards ``best`` stops.
-
-    An update ``shrink * distance`` is lost once it is at most half the gap
-    between the doubles around the weight; that gap doubles at each power of
-    two, so the path is followed binade by binade.
-    """
-
-    def lost_within(here: float) -> float:  # updates over distances below this are lost
-        return math.ulp(here) / 2 / shrink
-
-    def short_of(distance: float, here: float) -> float:
-        return best - math.copysign(distance, best - here)
-
-    here = weight
-    if here * best <= 0:
-        if abs(best - here) <= lost_within(here) or best == 0:
-            return here if best else 0.0
-        here = math.copysign(2.0**-1022, best)  # the gaps only shrink on the way to zero
-    if shrink > 4 * GAP:  # more than a factor 4 from the answer no update is lost
-        if abs(here) > 4 * abs(best):
-            here = 4 * best
-        elif abs(here) < abs(best) / 4:
-            here = best / 4
-    for _ in range(2200):
-        if abs(best - here) <= lost_within(here):
-            return here
-        boundary = _next_power_of_two(here, best)
-        if boundary is None or abs(best - boundary) < lost_within(here):
-            return short_of(lost_within(here), here)
-        here = boundary
-    return best
-
-
-def _next_power_of_two(here: float, best: float) -> float | None:
-    """The first power of two passed on the way from ``here`` to ``best`` (both of one
-    sign), or None when they share a binade."""
-    exponent = math.frexp(here)[1]
-    if exponent == math.frexp(best)[1]:
-        return None
-    if abs(best) > abs(here):
-        return math.copysign(2.0**exponent, here)
-    bottom = 2.0 ** (exponent - 1)
-    return math.copysign(bottom if abs(here) > bottom else bottom / 2, here)
+    return descend(settings)
 
 
 # Up and down -----------------------------------------------------------------------------
@@ -310,7 +86,7 @@ def _walk(settings: Settings) -> Fate:
                 pieces, first - 1 + len(cycle)
             ):
                 first -= 1
-            return _cycling(cycle, first + 1, _last_far(pieces, error), settings)
+            return cycling(cycle, first + 1, _last_far(pieces, error), settings)
         move = direction(weight)
         stretch = _stretch(weight, move, data, target, step, scan, direction, error)
         if stretch is not None:
@@ -330,11 +106,12 @@ def _walk(settings: Settings) -> Fate:
             return Fate("diverges", index + 1, True)
         index += 1
         weight = after
+    # A walk too long and tangled to follow: heading for the answer it most likely hops
+    # around it in the end, else it most likely gets stuck.
     best = best_weight(settings.data, settings.target)
-    steps = abs(best - weight) / step if best is not None else math.inf
-    if not math.isfinite(steps) or (best - weight) * move <= 0:
-        return Fate("stalls", None, False)
-    return Fate("bounces", index + 1 + _whole(steps), False)
+    if best is None or (best - weight) * move <= 0:
+        return Fate("stalls", None, False, sure=False)
+    return Fate("bounces", None, False, sure=False)
 
 
 def _flat_walk(settings: Settings) -> Fate:
@@ -344,8 +121,13 @@ def _flat_walk(settings: Settings) -> Fate:
     if not math.isfinite(error):
         return Fate("diverges", 1, True)
     if settings.step * 2**53 >= sys.float_info.max:
-        room = sys.float_info.max / settings.step + settings.weight / settings.step
-        return Fate("diverges", 1 + _whole(room), False)
+        # Each step moves it by the step, give or take half the widest gap, 2**970.
+        def steps(size: float) -> float:  # to go from the weight to beyond the largest double
+            return sys.float_info.max / size + settings.weight / size
+
+        low = 1 + math.floor(steps(settings.step + 2.0**970))
+        high = 2 + whole(steps(settings.step - 2.0**970))
+        return Fate("diverges", 1 + whole(steps(settings.step)), False, low=low, high=high)
     return Fate("converges" if error <= TOLERANCE else "stalls", 1, True)
 
 
@@ -395,11 +177,7 @@ def _stretch(
                 return True
             below = predict(data, weight + step) - target <= 0  # errors fall as it climbs
             return below and error(weight + step) == error(end - step)
-        nearest = predict(data, end + step) - target
-        if nearest >= 0 or nearest > -(HUGE**-1):  # squares this small may underflow alike
-            return False
-        size = data * (max(abs(weight), abs(end)) + step) + abs(target)
-        return data * step > 2.0**-48 * size and size < HUGE
+        return _climbs(weight, end, data, target, step)
 
     if certain(last):
         return increment, last, 0
@@ -424,6 +202,31 @@ def _stretch(
     if stop < 2:
         return None
     return increment, stop, count
+
+
+def _climbs(first: float, last: float, data: float, target: float, step: float) -> bool:
+    """Whether up and down steps up at every weight from ``first`` up to ``last``, below the
+    answer: the error up must be below the error down at each, rounding included.
+
+    The misses ``m_up`` and ``m_down`` are at most 0 throughout when the highest ``m_up``
+    is (rounding is monotonic). Their difference is at least ``delta``: twice the step
+    times data, less the rounding of the weights, the predictions and the misses. Then
+    ``m_down**2 - m_up**2 >= delta * (2 * |m_up| + delta)``, and when that beats the
+    rounding of the two squares (2**-52 of the larger) the error up is the smaller.
+    """
+    top = predict(data, last + step) - target
+    far = predict(data, first - step) - target
+    if top > 0:
+        return False
+    nearest, farthest = -top, -far
+    if nearest < HUGE**-1 or farthest > HUGE:  # squares this small or large lose their rounding
+        return False
+    highest = max(abs(first - step), abs(last + step))
+    prediction = data * highest * (1 + 2.0**-52)
+    delta = data * (2 * step - math.ulp(highest)) - math.ulp(prediction) - math.ulp(farthest)
+    delta *= 1 - 2.0**-50
+    squares = 2.0**-52 * farthest * farthest * (1 + 2.0**-50)
+    return delta > 0 and delta * (2 * nearest + delta) > squares
 
 
 def _weight_at(pieces: list[_Piece], index: int) -> float:

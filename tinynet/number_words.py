@@ -3,6 +3,7 @@ them, and numbers for people to read."""
 
 from __future__ import annotations
 
+import decimal
 import math
 
 
@@ -62,6 +63,82 @@ def number_text(value: float, digits: int = 4) -> str:
         return "0"
     mantissa, _, power = f"{value:.{digits}g}".partition("e")
     return f"{mantissa}e{int(power)}" if power else mantissa
+
+
+def shortest_text(value: float) -> str:
+    """``value`` with every digit it needs to read back as the same 64-bit float, laid out
+    as ``number_text`` lays out numbers (``1.3333333333333333``, ``2.2250738585072014e-308``):
+    different doubles never read alike."""
+    value = float(value)
+    if not math.isfinite(value) or value == 0:
+        return number_text(value)
+    mantissa, _, power = repr(value).partition("e")
+    mantissa = mantissa.removesuffix(".0")
+    return f"{mantissa}e{int(power)}" if power else mantissa
+
+
+def exact_decimal(value: float) -> str:
+    """The exact decimal value of a 64-bit float, every digit of it: ``0.1`` is
+    ``0.1000000000000000055511151231257827021181583404541015625``. Plain decimals from 1e-6
+    to 1e21, a power of ten outside."""
+    value = float(value)
+    if not math.isfinite(value) or value == 0:
+        return number_text(value)
+    exact = decimal.Decimal(value)
+    if 1e-6 <= abs(value) < 1e21:
+        return f"{exact:f}"
+    sign, digits, exponent = exact.as_tuple()
+    text = "".join(map(str, digits)).rstrip("0") or "0"
+    power = exponent + len(digits) - 1
+    mantissa = text[0] + ("." + text[1:] if len(text) > 1 else "")
+    return f"{'-' if sign else ''}{mantissa}e{power}"
+
+
+EXACT_DIGITS = 80
+"""Significant digits of an exact decimal written out in full; longer ones are cut short."""
+
+
+def exact_words(value: float) -> str:
+    """What a 64-bit float is, exactly, in a sentence: "Exactly 4." when JavaScript's print
+    is its exact value, else JavaScript's print and the exact decimal (cut short, and said
+    to be, past ``EXACT_DIGITS`` digits): "JavaScript prints it as 0.1; exactly, it is
+    0.1000000000000000055511151231257827021181583404541015625."."""
+    value = float(value)
+    printed = js_number(value)
+    if not math.isfinite(value) or decimal.Decimal(value) == decimal.Decimal(repr(value)):
+        return f"Exactly {printed}."
+    exact = exact_decimal(value)
+    mantissa, _, power = exact.partition("e")
+    digits = mantissa.lstrip("-").replace(".", "").lstrip("0")
+    if len(digits) <= EXACT_DIGITS:
+        return f"JavaScript prints it as {printed}; exactly, it is {exact}."
+    cut = mantissa[: mantissa.index(digits[0]) + EXACT_DIGITS + (1 if "." in mantissa else 0)]
+    return (
+        f"JavaScript prints it as {printed}; its exact decimal has {len(digits)} significant "
+        f"digits and begins {cut}…{f' (times 10 to the power {power})' if power else ''}."
+    )
+
+
+def bound_text(value: float, digits: int = 4, *, up: bool = False) -> str:
+    """``value`` to ``digits`` significant digits, rounded down (or up) rather than to the
+    nearest, for a bound that must stay true: "never below 0.0025" of 0.0025000000000002486
+    but not of 0.0024999. Written as ``number_text`` writes numbers."""
+    value = float(value)
+    if not math.isfinite(value) or value == 0:
+        return number_text(value)
+    exact = decimal.Decimal(value)
+    power = exact.adjusted() - digits + 1
+    rounding = decimal.ROUND_CEILING if up else decimal.ROUND_FLOOR
+    rounded = exact.quantize(decimal.Decimal(1).scaleb(power), rounding=rounding)
+    if rounded.adjusted() != exact.adjusted():  # 9.9999 up to 10: one digit fewer after it
+        rounded = rounded.quantize(decimal.Decimal(1).scaleb(power + 1), rounding=rounding)
+    mantissa, _, exponent = f"{rounded.normalize():e}".partition("e")
+    places = int(exponent)
+    if -4 <= places < digits:  # as the "g" format lays it out
+        text = f"{rounded:f}"
+        text = text.rstrip("0").rstrip(".") if "." in text else text
+        return text
+    return f"{mantissa}e{places}"
 
 
 def numbers_apart(*values: float, digits: int = 4) -> tuple[str, ...]:

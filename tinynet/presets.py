@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tinynet.number_words import number_text
+from tinynet.number_words import number_text, shortest_text
 from tinynet.training import Settings
 
 
@@ -52,17 +52,31 @@ PRESET_OF = {preset.key: preset for preset in PRESETS}
 """The experiments by key, as links, the quiz and class mode name them."""
 
 
-def label(settings: Settings) -> str:
-    """A short name for a run: its method and whatever differs from the article's start."""
+def label(settings: Settings, full: bool = False) -> str:
+    """A short name for a run: its method and whatever differs from the article's start,
+    with four significant digits, or with ``full`` every digit each number needs."""
+    text = shortest_text if full else number_text
     if settings.method == "up_and_down":
-        name = f"up and down, step {number_text(settings.step)}"
+        name = f"up and down, step {text(settings.step)}"
     else:
-        name = f"gradient descent, alpha {number_text(settings.alpha)}"
+        name = f"gradient descent, alpha {text(settings.alpha)}"
         if settings.exact_derivative:
             name += ", exact derivative"
     changed = [
-        f"{key} {number_text(getattr(settings, key))}"
+        f"{key} {text(getattr(settings, key))}"
         for key, value in ARTICLE.items()
         if getattr(settings, key) != value
     ]
     return ", ".join([name, *changed])
+
+
+def labels(runs: list[Settings]) -> list[str]:
+    """Short names for runs shown side by side: different runs never share one (a name
+    that two different runs would share is written with every digit)."""
+    short = [label(settings) for settings in runs]
+    return [
+        label(settings, full=True)
+        if any(other != settings and short[j] == short[i] for j, other in enumerate(runs))
+        else short[i]
+        for i, settings in enumerate(runs)
+    ]

@@ -3,15 +3,16 @@ number words that the verdicts and forecasts share."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from fractions import Fraction
 
 import numpy as np
 
 from tinynet.analysis import HUGE, TOLERANCE, Stability, stability
 from tinynet.long_run import Fate, fate
-from tinynet.network import best_weight, error_at
-from tinynet.number_words import number_text, numbers_apart
-from tinynet.training import Run, Settings, up_and_down_update
+from tinynet.network import best_weight, error_at, gradient
+from tinynet.number_words import bound_text, number_text, numbers_apart
+from tinynet.training import Run, Settings, gradient_descent_update, up_and_down_update
 
 # Verdicts --------------------------------------------------------------------------------
 
@@ -42,8 +43,47 @@ def count_text(count: int, exact: bool = True) -> str:
     return f"about {number_text(count, 2)}"
 
 
-def factor_words(analysis: Stability) -> str:
-    """What one gradient-descent step does to the distance to the best weight."""
+ABOUT = 0.03
+"""How far apart the bounds of an estimated count may be for it to be called "about" one."""
+
+
+def count_words(future: Fate, done: int = 0) -> str | None:
+    """How many iterations after ``done`` until ``future.at``: exactly, "about" (when its
+    bounds lie within ``ABOUT`` of each other), "at least", or None when no one can tell."""
+    if future.exact and future.at is not None:
+        return count_text(future.at - done)
+    low, high = future.low, future.high
+    if high is not None and low is not None and high - done <= (1 + ABOUT) * (low - done):
+        middle = future.at if future.at is not None else (low + high) // 2
+        return count_text(max(middle - done, 1), exact=False)
+    if low is not None and low > done:
+        fewest = low - done
+        return f"at least {fewest:,}" if fewest <= 10**12 else f"at least {bound_text(fewest, 2)}"
+    return None
+
+
+def from_iteration(future: Fate, iteration: int | None = None) -> str:
+    """ "from iteration N" for ``future.at`` (or ``iteration``), as sure as it is known."""
+    if iteration is None or not future.exact:
+        iteration = future.at if future.exact else None
+    if iteration is not None:
+        return f"from iteration {count_text(iteration)}"
+    said = count_words(future)
+    if said is None:
+        return "some day"
+    if said.startswith("at least"):
+        return f"from iteration {said.removeprefix('at least ')} or later"
+    return f"from iteration {said}"
+
+
+def likely(future: Fate) -> str:
+    """ "most likely " for an outcome that is only the likely one, else nothing."""
+    return "" if future.sure else "most likely "
+
+
+def factor_words(analysis: Stability, settings: Settings | None = None) -> str:
+    """What one gradient-descent step does to the distance to the best weight; with the
+    settings, what the first step of that run does when the factor rounds to 0 or -1."""
     shrink, factor = analysis.shrink, analysis.factor
     if analysis.outcome == "stalls":
         return "no step moves the weight"
@@ -55,15 +95,40 @@ def factor_words(analysis: Stability) -> str:
         kept = numbers_apart(factor, 0.0, 1.0)[0]
         return f"each step keeps {kept} of the distance to the best weight"
     if shrink == 1:
-        return "one step lands on the best weight"
+        return _one_step(settings)
     if shrink == 2:
+        rounded = settings is not None and _exact_shrink(settings) != 2
         return (
-            "each step jumps to the mirror image across the best weight, as far on the other side"
+            "each step jumps to the mirror image across the best weight, as far on the other "
+            f"side{', give or take rounding' if rounded else ''}"
         )
     if abs(factor) >= HUGE:
         return "each step jumps past the best weight and lands vastly further on the other side"
     times = numbers_apart(-factor, 1.0)[0]
     return f"each step jumps past the best weight and lands {times} times as far on the other side"
+
+
+def _exact_shrink(settings: Settings) -> Fraction:
+    scale = 2 if settings.exact_derivative else 1
+    return Fraction(settings.alpha) * Fraction(settings.data) ** 2 * scale
+
+
+def _one_step(settings: Settings | None) -> str:
+    """What the step does when the factor rounds to 0: it lands on the best weight, unless
+    rounding leaves this run's first step beside it."""
+    if settings is None:
+        return "one step lands on the best weight, give or take rounding"
+    best = best_weight(settings.data, settings.target)
+    after = settings.weight + gradient_descent_update(settings)(settings.weight)
+    if after == best:
+        return "one step lands on the best weight"
+    if after == settings.weight:
+        return "one step would land on the best weight, but rounding cancels it"
+    best_text, after_text = numbers_apart(best, after) if best is not None else ("", "")
+    return (
+        f"one step lands next to the best weight: rounding leaves it at {after_text}, not "
+        f"{best_text}"
+    )
 
 
 def texts_apart(settings: Settings, *weights: float) -> tuple[str, list[str]]:
@@ -78,22 +143,35 @@ def texts_apart(settings: Settings, *weights: float) -> tuple[str, list[str]]:
 
 def _more(future: Fate, done: int) -> str:
     """How many iterations after the ``done`` ones it takes to get there."""
-    if future.at is None:
+    said = count_words(future, done)
+    if said is None:
         return "no one can tell how many more iterations"
-    return f"{count_text(future.at - done, future.exact)} more iterations"
+    return f"{said} more iterations"
+
+
+def _would(future: Fate, done: int, what: str) -> str:
+    """ "N more iterations would <what>", or, when no one can tell how many, that it will."""
+    said = count_words(future, done)
+    if said is None:
+        return f"it will {likely(future)}{what} in the end, though no one can tell when"
+    return f"{said} more iterations would {likely(future)}{what}"
 
 
 def _settled(run: Run, future: Fate) -> bool:
-    """Whether the run already got where it ends up, read from the run where it can be."""
-    done = len(run.weights)
-    error = error_at(run.settings.data, run.final_weight, run.settings.target)
+    """Whether the run already got where it ends up, read from the run where it can be,
+    else from where the run goes on from its final weight."""
+    done, settings = len(run.weights), run.settings
+    error = error_at(settings.data, run.final_weight, settings.target)
     if future.outcome == "diverges":
         return run.diverged
-    if future.outcome == "converges":
-        return error <= TOLERANCE and not (future.exact and future.at > done + 1)
     if future.outcome == "stalls" and done and run.final_weight == run.weights[-1]:
         return True
-    return future.exact and future.at is not None and future.at <= done + 1
+    if future.exact and future.at is not None:
+        if future.outcome == "converges" and error > TOLERANCE:
+            return False
+        return future.at <= done + 1
+    later = fate(replace(settings, weight=run.final_weight))
+    return later.outcome == future.outcome and later.exact and later.at == 1
 
 
 def _arrived(run: Run) -> int:
@@ -113,7 +191,7 @@ def _descent_verdict(run: Run, future: Fate) -> Verdict:
     settings, done = run.settings, len(run.weights)
     analysis = stability(settings.data, settings.alpha, settings.exact_derivative)
     settled = _settled(run, future)
-    words = factor_words(analysis)
+    words = factor_words(analysis, settings)
     step = words[0].upper() + words[1:]
     outcome = future.outcome
     if outcome == "diverges" and settled:
@@ -129,39 +207,64 @@ def _descent_verdict(run: Run, future: Fate) -> Verdict:
         if analysis.shrink <= 2:
             how = "It keeps moving towards a best weight too large for a 64-bit float"
         elif growth < HUGE:
-            how = f"{step}, so the error grows {number_text(growth, 3)}-fold per iteration"
+            times = numbers_apart(growth, 1.0, digits=3)[0]
+            how = f"{step}, so the error grows {times}-fold per iteration"
         else:
             how = f"{step}, so the error grows beyond measure at each iteration"
-        return Verdict(
-            outcome, False, "Diverging", f"{how}; {_more(future, done)} would overflow it."
-        )
+        headline = "Diverging" if future.sure else "Most likely diverging"
+        why = f"{how}; {_would(future, done, 'overflow it')}."
+        return Verdict(outcome, False, headline, why)
     if outcome == "bounces":
-        if len(future.cycle) > 1 and future.exact:
-            best, hops = texts_apart(settings, *future.cycle)
-            where = f"it hops between {' and '.join(hops)} for ever, across the best weight {best}"
-        else:
-            where = "it keeps hopping across the best weight, about as far each time"
-        if analysis.shrink == 2:
-            why = f"With alpha exactly at the stability limit {words}, so {where}."
-        else:
-            why = f"Rounding keeps its error above {number_text(TOLERANCE)}: {where}."
-        return Verdict(outcome, settled, "Bouncing around the answer", why)
+        return _descent_bounces(run, future, settled, words)
     if outcome == "converges":
         return _descent_converges(run, future, settled, step)
     return _descent_stalls(run, future, settled, words)
+
+
+def _descent_bounces(run: Run, future: Fate, settled: bool, words: str) -> Verdict:
+    settings = run.settings
+    exact_shrink = _exact_shrink(settings)
+    if len(future.cycle) > 1:
+        best, hops = texts_apart(settings, *future.cycle)
+        where = f"it hops between {' and '.join(hops)} for ever, across the best weight {best}"
+        if not settled:
+            where = f"{from_iteration(future, future.cycle_from)} {where}"
+    else:
+        where = f"it {likely(future)}keeps hopping across the best weight for ever"
+    if exact_shrink == 2:
+        why = f"With alpha exactly at the stability limit {words}, so {where}."
+    elif stability(settings.data, settings.alpha, settings.exact_derivative).shrink == 2:
+        why = f"With alpha within rounding of the stability limit {words}, so {where}."
+    else:
+        change = "shrinking" if exact_shrink < 2 else "growing"
+        stops = "stops" if future.sure else "most likely stops"
+        why = (
+            f"{words[0].upper() + words[1:]}, but rounding {stops} the hops from {change}: {where}."
+        )
+    headline = "Bouncing around the answer" if future.sure else "Most likely bouncing for ever"
+    return Verdict("bounces", settled, headline, why)
 
 
 def _descent_converges(run: Run, future: Fate, settled: bool, step: str) -> Verdict:
     settings, done = run.settings, len(run.weights)
     tolerance = number_text(TOLERANCE)
     if not settled:
-        why = f"{step}; {_more(future, done)} would bring the error to {tolerance} or below."
-        return Verdict("converges", False, "Converging", why)
+        why = f"{step}; {_would(future, done, f'bring the error to {tolerance} or below')}."
+        headline = "Converging" if future.sure else "Most likely converging"
+        return Verdict("converges", False, headline, why)
     arrived = _arrived(run)
     if arrived == 1:
         first = float(run.errors[0])
-        if first == 0:
+        slope = gradient(settings.data, settings.weight, settings.target)
+        if first == 0 and slope == 0:
             why = "It started on the answer: the error is 0, so is the gradient: the weight stays."
+        elif first == 0:
+            miss = number_text(float(run.predictions[0]) - settings.target) if done else "tiny"
+            why = (
+                f"It started with an error of 0: its miss, {miss}, is too small for its square "
+                f"to fit in a 64-bit float. The weight still moves, and the error stays at "
+                f"most {tolerance}."
+            )
         else:
             why = (
                 f"It started close enough: the error was {number_text(first)} at iteration 1, "
@@ -201,8 +304,9 @@ def _descent_stalls(run: Run, future: Fate, settled: bool, words: str) -> Verdic
         return Verdict("stalls", True, "Stalled", why)
     if settled and len(future.cycle) > 1:
         best, hops = texts_apart(settings, *future.cycle)
+        since = future.at if future.exact else _since(run, future.cycle)
         why = (
-            f"From iteration {future.at:,} it hops between {' and '.join(hops)} without getting "
+            f"From iteration {since:,} it hops between {' and '.join(hops)} without getting "
             f"nearer the best weight {best}: rounding cancels the rest of each update."
         )
         return Verdict("stalls", True, "Stalled", why)
@@ -213,15 +317,32 @@ def _descent_stalls(run: Run, future: Fate, settled: bool, words: str) -> Verdic
             f"{_LOST}, short of the best weight {best}."
         )
         return Verdict("stalls", True, "Stalled", why)
-    near = ""
-    if future.cycle:
-        best, (weight,) = texts_apart(settings, future.cycle[0])
-        near = f" near {weight}, short of the best weight {best}"
+    if len(future.cycle) > 1:
+        best, hops = texts_apart(settings, *future.cycle)
+        why = (
+            f"{from_iteration(future, future.cycle_from).capitalize()} it will hop between "
+            f"{' and '.join(hops)} without getting nearer the best weight {best}: rounding "
+            "cancels the rest of each update."
+        )
+        return Verdict("stalls", False, "Slowing to a stop", why)
+    where = ""
+    stop = future.cycle[0] if future.cycle else future.near
+    if stop is not None:
+        best, (weight,) = texts_apart(settings, stop)
+        where = f" {'at' if future.cycle else 'near'} {weight}, short of the best weight {best}"
     why = (
         f"It is still moving, but {words}; in {_more(future, done)} {_LOST}, and the weight "
-        f"will stop{near}."
+        f"will {likely(future)}stop{where}."
     )
-    return Verdict("stalls", False, "Slowing to a stop", why)
+    headline = "Slowing to a stop" if future.sure else "Most likely slowing to a stop"
+    return Verdict("stalls", False, headline, why)
+
+
+def _since(run: Run, cycle: tuple[float, ...]) -> int:
+    """The first iteration of the run from which every weight is one of ``cycle``."""
+    weights = np.append(run.weights, run.final_weight)
+    outside = np.flatnonzero(~np.isin(weights, cycle))
+    return int(outside[-1]) + 2 if outside.size else 1
 
 
 def _walk_verdict(run: Run, future: Fate) -> Verdict:
@@ -247,19 +368,25 @@ def _walk_verdict(run: Run, future: Fate) -> Verdict:
         if settled:
             why = "The numbers grew larger than a 64-bit float can hold, so the run stopped."
             return Verdict(outcome, True, f"Diverged at iteration {run.diverged_at}", why)
-        why = f"It walks by {step} per iteration; {_more(future, done)} would overflow it."
+        why = f"Its step is {step}; {_would(future, done, 'overflow it')}."
         return Verdict(outcome, False, "Diverging", why)
     if not future.exact:  # a walk too long to follow to its end
-        best, _ = texts_apart(settings)
-        if outcome == "bounces":
-            why = (
-                f"It walks towards the best weight {best} by {step} per iteration; at that pace "
-                f"it needs {_more(future, done)} to get there."
-            )
-        else:
-            why = "Its walk is too long and too tangled by rounding to follow to its end."
+        ends = ANSWERS_ENDS[outcome]
+        why = (
+            "Its walk is too long and too tangled by rounding to follow to its end; it most "
+            f"likely {ends}."
+        )
         return Verdict(outcome, False, "Still walking", why)
     return _walk_known(run, future, settled)
+
+
+ANSWERS_ENDS = {
+    "converges": "ends within the answer",
+    "bounces": "ends hopping around the answer",
+    "stalls": "gets stuck short of the answer",
+    "diverges": "overflows",
+}
+"""How a walk most likely ends, when it is too long to follow."""
 
 
 def _walk_known(run: Run, future: Fate, settled: bool) -> Verdict:
@@ -280,15 +407,15 @@ def _walk_known(run: Run, future: Fate, settled: bool) -> Verdict:
             close = "it lands exactly on the answer (error 0) and steps off it again, for ever"
         else:
             goes = "never goes" if settled else "will never go"
-            close = f"its error {goes} below {number_text(min(errors))}"
+            close = f"its error {goes} below {bound_text(min(errors))}"
         across = f"between {pair}, across the best weight {best}"
         if settled:
             why = f"The step never shrinks, so {since} it {hops} {across}; {close}."
             headline = "Converged" if outcome == "converges" else "Bouncing around the answer"
             return Verdict(outcome, True, headline, why)
         why = (
-            f"It walks towards the best weight {best} by {number_text(settings.step)} per "
-            f"iteration; {since} it {hops} between {pair}, and {close}."
+            f"With a step of {number_text(settings.step)}, {since} it {hops} between {pair}, "
+            f"across the best weight {best}, and {close}."
         )
         return Verdict(outcome, False, "Still walking", why)
     if len(future.cycle) > 1:

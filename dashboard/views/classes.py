@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import secrets
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -14,7 +16,7 @@ import tinynet
 from dashboard import class_store
 from dashboard.class_store import ClassStore, StoreUnavailableError
 from dashboard.views import common, lesson
-from tinynet.number_words import number_text
+from tinynet.number_words import shortest_text
 from tinynet.presets import PRESET_OF, PRESETS
 
 TEACHER, STUDENT = "tinynet_teacher", "tinynet_student"  # the cookies that outlive a reload
@@ -24,6 +26,12 @@ QUESTIONS = {  # the experiments by name, without the article's numbers: "Questi
     **{preset.key: preset.title.split(". ", 1)[-1] for preset in PRESETS},
     SETUP: "The current set-up",
 }
+KEPT = 12 * 3600  # seconds a browser keeps a key: a school day; the store says if it still holds
+RETRY = 3.0  # seconds between a page's tries while the database cannot be reached
+UNREACHABLE = (
+    "The class database cannot be reached right now: this page keeps trying, "
+    "and carries on once it answers."
+)
 REMEMBER = """
 export default function ({ data }) {
   if (!data || typeof data.name !== "string" || typeof data.value !== "string") return;
@@ -37,12 +45,20 @@ export default function ({ data }) {
 shown nowhere; the browser sends it back when the page loads again (``st.context.cookies``)."""
 
 
+def news(text: str, box: Callable[[str], object] = st.info) -> None:
+    """What a class page has just come to say (a question is open, a vote is in, the answer),
+    in ``box``: the page's announcer, a live region there from the start, reads it out (a
+    box drawn anew is a live region that screen readers often miss)."""
+    with st.container(key="class_news"):
+        box(text)
+
+
 def remember_key(name: str, key: str | None) -> None:
     """Have this browser keep ``key`` in the cookie ``name`` for as long as an idle class
     lives (None forgets it). Drawn as an empty element, hidden by the pages' style."""
     # Registering again with the same definition is free; a test's fresh runtime needs it.
     keeper = st.components.v2.component("tinynet_remember", js=REMEMBER)
-    data = {"name": name, "value": key or "", "seconds": class_store.MAX_IDLE}
+    data = {"name": name, "value": key or "", "seconds": KEPT}
     keeper(data=data, key=f"remember_{name}", height=0)
 
 
@@ -51,6 +67,35 @@ def remembered_key(name: str) -> str | None:
     none, or for anything else a browser may send in its place."""
     value = st.context.cookies.get(name)
     return value if isinstance(value, str) and class_store.KEY.fullmatch(value) else None
+
+
+def client() -> class_store.Client:
+    """This browser session and, where the server knows it, its network address: what the
+    store's limits per client count (a reload is a new session; its address stays)."""
+    if "class_client" not in st.session_state:
+        st.session_state.class_client = secrets.token_urlsafe(16)
+    address = st.context.ip_address  # None on localhost (and not a string in AppTest)
+    known = isinstance(address, str) and address != ""
+    return class_store.Client(st.session_state.class_client, address if known else None)
+
+
+def unreachable() -> None:
+    """Say that the database cannot be reached, and keep trying it: the page is drawn again
+    once it answers."""
+    st.error(UNREACHABLE)
+    retry(time.monotonic())
+
+
+@st.fragment(run_every=RETRY)
+def retry(since: float) -> None:
+    # Not at once, when drawn: a page that fails for another reason redraws once per RETRY.
+    if time.monotonic() - since < RETRY:
+        return
+    try:
+        store().check()
+    except StoreUnavailableError:
+        return
+    st.rerun()
 
 
 def _secrets_name_it() -> bool:
@@ -76,7 +121,7 @@ def store() -> ClassStore:
     if not _secrets_name_it():
         return _store_at(class_store.default_url())
     try:
-        engine = st.connection("classes", type="sql").engine
+        engine = st.connection("classes", type="sql", **class_store.ENGINE).engine
     except Exception as error:  # any fault of the configuration: class mode waits, not the app
         raise StoreUnavailableError(class_store.UNAVAILABLE) from error
     return _store_on(id(engine), engine)
@@ -112,16 +157,17 @@ def truth(settings: tinynet.Settings) -> tuple[str, float | None]:
 
 def described(settings: tinynet.Settings) -> str:
     """A question's set-up in words: the method and the numbers it starts from, nothing
-    about how it ends."""
+    about how it ends. Every number carries all its digits, as the answer may hang on the
+    last of them (weight 1.3333333333333333 stays on the answer, 1.3333 blows up)."""
     if settings.method == "up_and_down":
-        method = f"Up and down, with a step of {number_text(settings.step)}"
+        method = f"Up and down, with a step of {shortest_text(settings.step)}"
     else:
-        method = f"Gradient descent, with alpha {number_text(settings.alpha)}"
+        method = f"Gradient descent, with alpha {shortest_text(settings.alpha)}"
         if settings.exact_derivative:
             method += " and the exact derivative"
     return (
-        f"{method}. The weight starts at {number_text(settings.weight)}, with data "
-        f"{number_text(settings.data)} and target {number_text(settings.target)}, "
+        f"{method}. The weight starts at {shortest_text(settings.weight)}, with data "
+        f"{shortest_text(settings.data)} and target {shortest_text(settings.target)}, "
         f"for {settings.iterations} iterations."
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import string
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -82,6 +83,12 @@ def watch_width() -> None:
     reporter = st.components.v2.component("tinynet_width", js=WIDTH)
     assumed = {"assumed": _named_phone()}
     reporter(data=assumed, key="page_width", on_narrow_change=lambda: None, height=0)
+
+
+def focus_here(wanted: bool) -> contextlib.AbstractContextManager:
+    """A container the page's script gives the keyboard's focus to once, when ``wanted``
+    (after a step that took away the button that had it); else nothing at all."""
+    return st.container(key="focus_here") if wanted else contextlib.nullcontext()
 
 
 def address() -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import streamlit as st
 
 import tinynet
@@ -54,7 +56,8 @@ def show(settings: tinynet.Settings, page: common.Page) -> None:
     st.latex(worked_step(run, at))
     if settings.method == "up_and_down":
         return
-    tangent = number_text(tinynet.slope(settings.data, float(run.weights[at - 1]), settings.target))
+    rise = tinynet.slope(settings.data, float(run.weights[at - 1]), settings.target)
+    tangent = number_text(rise) if math.isfinite(rise) else "too steep for a 64-bit float"
     double = number_text(2 * settings.alpha)
     if settings.exact_derivative:
         st.caption(

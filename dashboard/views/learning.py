@@ -10,7 +10,7 @@ from dashboard.link import settings_from
 from dashboard.views import common
 from tinynet import describe
 from tinynet.explain import method_text
-from tinynet.presets import label
+from tinynet.presets import labels
 
 MAX_PINS = 6
 CAPTION = (
@@ -25,11 +25,11 @@ def draw(
     runs: tuple[tinynet.Settings, ...], at: int, page: common.Page, whole_run: bool = False
 ) -> None:
     trained = [common.train(settings) for settings in runs]
-    labels = ["this run", *(label(settings) for settings in runs[1:])]
+    names = ["this run", *labels(list(runs[1:]))]
     figure = charts.learning_figure(
-        trained, labels, page.look, clip=len(runs) > 1, at=at, follow=not whole_run
+        trained, names, page.look, clip=len(runs) > 1, at=at, follow=not whole_run
     )
-    common.chart(figure, "learning", describe.learning(trained, labels))
+    common.chart(figure, "learning", describe.learning(trained, names))
 
 
 def pin() -> None:

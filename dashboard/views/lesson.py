@@ -19,6 +19,7 @@ def draw(settings: tinynet.Settings, at: int, page: common.Page, whole_run: bool
 
 def open_log() -> None:
     st.session_state.view = "Iteration log"
+    st.session_state.view_focus = True  # the view selector takes the keyboard's focus
 
 
 def show(settings: tinynet.Settings, page: common.Page) -> None:

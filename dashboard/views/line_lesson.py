@@ -22,6 +22,7 @@ def draw(points: Points, settings: LineSettings, at: int, page: common.Page) -> 
 
 def open_log() -> None:
     st.session_state.line_view = "Iteration log"
+    st.session_state.view_focus = True  # the view selector takes the keyboard's focus
 
 
 def show(points: Points, settings: LineSettings, page: common.Page) -> None:

@@ -11,6 +11,7 @@ from dashboard import class_store
 from dashboard.class_store import (
     ClassError,
     ClassState,
+    LateVoteError,
     StoreUnavailableError,
     UnknownClassError,
     Vote,
@@ -20,9 +21,11 @@ from tinynet.explain import ANSWERS, bonus_graded, graded
 from tinynet.number_words import number_text
 
 # Seconds between a phone's looks at the class. Each look is a fragment run of a few
-# milliseconds of server time: 200 phones cost a sixth to a quarter of a core (measured by
-# benchmarks.class_sessions), and a question or the reveal reaches them within about this.
-EVERY = 3.0
+# milliseconds of server time: 200 phones cost about a quarter of a core (measured by
+# benchmarks.class_sessions), and a question or the reveal reaches them within about this
+# and SHARED (p95 under 3 s, benchmarks.class_servers).
+EVERY = 2.0
+SHARED = 0.5  # seconds that the phones of one server share one read of the class
 
 
 @dataclass(frozen=True)
@@ -38,17 +41,17 @@ def requested() -> bool:
     return "join" in st.query_params
 
 
-@st.cache_data(ttl=1.0, max_entries=256, show_spinner=False)
+@st.cache_data(ttl=SHARED, max_entries=256, show_spinner=False)
 def shared_state(code: str) -> ClassState:
     """The class as every phone sees it (nothing of any one student), read from the
-    database at most once a second for all of them."""
+    database at most once per SHARED seconds for all of them."""
     return classes.store().state(code)
 
 
 # -------------------------------------------------------------- joining
 def join(code: str) -> None:
     """Take a seat in the class; the key this browser kept, if any, keeps its old seat."""
-    key = classes.store().join(code, classes.remembered_key(classes.STUDENT))
+    key = classes.store().join(code, classes.remembered_key(classes.STUDENT), classes.client())
     st.session_state.class_seat = Seat(code.strip().upper(), key)
 
 
@@ -90,17 +93,21 @@ def notice() -> None:
 
 # -------------------------------------------------------------- voting
 def vote(choice: str) -> None:
-    """An answer's button, or a changed bonus guess: this student's vote in this round."""
+    """An answer's button, or a changed bonus guess: this student's vote in the round the
+    page showed. Refused because another round is open: the page shows that one, to vote again."""
     held = st.session_state.class_seat
     bonus = st.session_state.get("class_guess")
-    shown = st.session_state.get("class_question_shown")
+    shown = st.session_state.get("class_question_shown"), st.session_state.get("class_round_shown")
     st.session_state.pop("class_mine", None)  # read again after this
     try:
-        classes.store().vote(held.code, held.key, choice, bonus, shown)
+        classes.store().vote(held.code, held.key, choice, bonus, *shown)
     except (ClassError, StoreUnavailableError) as error:
         st.session_state.class_notice = str(error)
+        st.session_state.class_fresh = isinstance(error, LateVoteError)
         return
+    st.session_state.class_mine = shown, Vote(choice, bonus, shown[1])  # the store took it
     st.session_state.class_last_guess = bonus  # offered again in round 2
+    st.session_state.class_focus = choice  # the answer keeps the keyboard's focus
 
 
 def guessed() -> None:
@@ -123,18 +130,20 @@ def mine(state: ClassState, held: Seat) -> Vote | None:
 def voting(state: ClassState, held: Seat) -> None:
     chosen = mine(state, held)
     st.session_state.class_choice = chosen.choice if chosen else None
+    focused = st.session_state.pop("class_focus", None)
     with st.container(key="class_answers"):
         for choice in state.choices:
             picked = chosen is not None and chosen.choice == choice
-            st.button(
-                ANSWERS.get(choice, choice),
-                on_click=vote,
-                args=(choice,),
-                key=f"class_vote_{choice}",
-                type="primary" if picked else "secondary",
-                icon=":material/check_circle:" if picked else None,
-                width="stretch",
-            )
+            with common.focus_here(focused == choice):
+                st.button(
+                    ANSWERS.get(choice, choice),
+                    on_click=vote,
+                    args=(choice,),
+                    key=f"class_vote_{choice}",
+                    type="primary" if picked else "secondary",
+                    icon=":material/check_circle:" if picked else None,
+                    width="stretch",
+                )
     if state.asks_bonus:
         st.number_input(
             "Bonus: the weight after the first update (optional)",
@@ -146,22 +155,23 @@ def voting(state: ClassState, held: Seat) -> None:
             on_change=guessed,
         )
     if chosen is None:
-        st.info("Tap the answer you think is right. You can change it until voting closes.")
+        classes.news(
+            f"Question {state.question_number}, round {state.round_number}: vote now. Tap the "
+            "answer you think is right. You can change it until voting closes."
+        )
         return
     bonus = "" if chosen.bonus is None else f", with the bonus {number_text(chosen.bonus, 10)}"
-    st.success(
-        f"**Your vote is in:** {ANSWERS.get(chosen.choice, chosen.choice).lower()}{bonus}. "
-        "You can change it until voting closes."
-    )
+    said = f"**Your vote is in:** {ANSWERS.get(chosen.choice, chosen.choice).lower()}{bonus}."
+    classes.news(f"{said} You can change it until voting closes.", st.success)
 
 
 def closed(state: ClassState, held: Seat) -> None:
     chosen = mine(state, held)
     if chosen is None:
-        st.info("Voting is closed, and you did not vote in this round.")
+        said = "Voting is closed, and you did not vote in this round."
     else:
-        said = ANSWERS.get(chosen.choice, chosen.choice).lower()
-        st.info(f"Voting is closed. Your vote: {said}.")
+        said = f"Voting is closed. Your vote: {ANSWERS.get(chosen.choice, chosen.choice).lower()}."
+    classes.news(said)
     st.markdown("Talk it over with your neighbours while you wait for your teacher.")
 
 
@@ -176,31 +186,39 @@ def panel(held: Seat) -> None:
     every tap: waiting, the question and its answers, then voting closed. The reveal and the
     end of the class redraw the whole page instead (it shows the run)."""
     try:
-        state = shared_state(held.code)
+        fresh = st.session_state.pop("class_fresh", False)  # not the phones' shared look
+        state = classes.store().state(held.code) if fresh else shared_state(held.code)
     except UnknownClassError:
         st.rerun()
-    except (ClassError, StoreUnavailableError) as error:
+    except StoreUnavailableError:
+        st.error(classes.UNREACHABLE)
+        return
+    except ClassError as error:
         st.error(f"{error} This page keeps trying.")
         return
     if state.phase == "revealed":
         st.rerun()
     notice()
     if state.phase == "waiting":
-        st.info("You are in. Your teacher's question will appear here.")
+        classes.news("You are in. Your teacher's question will appear here.")
         return
     if st.session_state.get("class_question_shown") != state.question_number:
         for key in ("class_guess", "class_last_guess"):  # a new question: no guess carried over
             st.session_state.pop(key, None)
         st.session_state.class_question_shown = state.question_number
+    st.session_state.class_round_shown = state.round_number
     if asked(state) is None:
         return
     if state.phase == "voting" and state.round_number > 1:
         st.markdown("**Round 2:** after talking it over, vote again (or keep your answer).")
     st.markdown("**What will the weight do?**")
-    if state.phase == "voting":
-        voting(state, held)
-    else:
-        closed(state, held)
+    try:
+        if state.phase == "voting":
+            voting(state, held)
+        else:
+            closed(state, held)
+    except StoreUnavailableError:
+        st.error(classes.UNREACHABLE)
 
 
 # -------------------------------------------------------------- the reveal
@@ -223,9 +241,9 @@ def result(state: ClassState, held: Seat) -> None:
     last = classes.store().my_vote(held.code, held.key)
     right, said = graded(last and last.choice, state.answer)
     if right is None:
-        st.info(f"{said} You did not vote on this question.")
+        classes.news(f"{said} You did not vote on this question.")
     else:
-        (st.success if right else st.error)(said)
+        classes.news(said, st.success if right else st.error)
     if state.next_weight is not None:
         st.markdown(bonus_graded(last and last.bonus, state.next_weight))
 
@@ -250,7 +268,10 @@ def show() -> None:
     except UnknownClassError as error:
         st.error("This class is over." if had and held and had == held else str(error))
         held = None
-    except (ClassError, StoreUnavailableError) as error:
+    except StoreUnavailableError:  # the link's class is joined once the database answers
+        classes.unreachable()
+        held = None
+    except ClassError as error:
         st.error(str(error))
         held = None
     if held is None:
@@ -262,5 +283,9 @@ def show() -> None:
         panel(held)
         return
     page = common.Page(phone=common.is_phone())
-    revealed(state, held, page)
+    try:
+        revealed(state, held, page)
+    except StoreUnavailableError:
+        classes.unreachable()
+        return
     watch(held.code, state.question_number)

@@ -31,6 +31,6 @@ def show(settings: tinynet.Settings, page: common.Page) -> None:
         f"Each point is a whole gradient-descent run of {settings.iterations:,} iterations from "
         "this weight, data and target, with its own alpha (on a log scale). Top: the error at "
         "the last iteration. Bottom: how many iterations it took to bring the error under the "
-        "tolerance. Small alphas crawl, alphas past the limit blow up; the sweet spot is "
-        "between."
+        "tolerance. Small alphas crawl; alphas past the limit never converge, and all but those "
+        "within rounding of it blow up; the sweet spot is between."
     )

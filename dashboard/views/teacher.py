@@ -12,7 +12,7 @@ import streamlit as st
 
 import tinynet
 from dashboard import class_charts
-from dashboard.class_store import ClassError, ClassState, StoreUnavailableError
+from dashboard.class_store import ClassError, ClassState, StoreUnavailableError, UnknownClassError
 from dashboard.views import classes, common
 from dashboard.views.controls import load
 from tinynet.explain import ANSWERS
@@ -21,6 +21,9 @@ from tinynet.number_words import number_text
 # Seconds between the live count's refreshes: a vote shows within about this, and one
 # projector asking twice a second costs the server about 1 % of a core.
 EVERY = 0.5
+# Seconds between the page's heartbeats, in every phase: the class stays open while a page
+# shows it (the store writes once a minute at most), and a lost database shows within this.
+HEARTBEAT = 5.0
 # Until a reveal no run's ending shows: while the class waits, the teacher picks the next
 # question, maybe the sidebar's own set-up, on the projector in front of the class.
 OPEN = ("waiting", "voting", "closed")
@@ -73,6 +76,7 @@ def _step(action: Callable[..., None], *more: object) -> None:
     running = st.session_state.get("class_running")
     if running is None:  # a button of a page drawn before its class ended elsewhere
         return
+    st.session_state.class_focus = True  # the next step's button takes the keyboard's focus
     try:
         action(running, *more)
     except (ClassError, StoreUnavailableError) as error:
@@ -80,8 +84,9 @@ def _step(action: Callable[..., None], *more: object) -> None:
 
 
 def start() -> None:
+    st.session_state.class_focus = True
     try:
-        code, key = classes.store().start()
+        code, key = classes.store().start(classes.client())
     except (ClassError, StoreUnavailableError) as error:
         st.session_state.class_notice = str(error)
         return
@@ -130,6 +135,7 @@ def end(running: Running) -> None:
 
 def cancel_end() -> None:
     st.session_state.class_confirming_end = False
+    st.session_state.class_focus = True
 
 
 def confirm_end() -> None:
@@ -137,7 +143,14 @@ def confirm_end() -> None:
     st.warning("End the class for everyone? Every phone will say it is over.")
     with st.container(horizontal=True):
         button("Yes, end the class", end, primary=True)
-        st.button("Keep the class", on_click=cancel_end, key="class_keep")
+        with common.focus_here(focusing()):  # the way out that loses nothing
+            st.button("Keep the class", on_click=cancel_end, key="class_keep")
+
+
+def focusing() -> bool:
+    """Whether a step just took the keyboard's focus away: asked once, by the first place
+    that can take it (the confirmation's way out, else the phase's steps)."""
+    return st.session_state.pop("class_focus", False)
 
 
 def button(label: str, action: Callable[..., None], *more: object, primary: bool = False) -> None:
@@ -164,15 +177,36 @@ def qr_code(link: str) -> bytes:
     return image.getvalue()
 
 
+@st.fragment(run_every=HEARTBEAT)
+def heartbeat(running: Running) -> None:
+    """The page's sign of life in every phase, which keeps its class open however long the
+    talk between questions; it says when the database cannot be reached, and the page is
+    drawn again once it answers."""
+    try:
+        classes.store().seen(running.code, running.key)
+    except StoreUnavailableError:
+        st.session_state.class_unreachable = True
+        st.error(classes.UNREACHABLE)
+        return
+    except UnknownClassError:
+        st.rerun()  # ended elsewhere, or idle for long: the page says so
+    except ClassError:
+        return  # not this page's class to keep: its next full run says what it is
+    if st.session_state.pop("class_unreachable", False):
+        st.rerun()
+
+
 @st.fragment(run_every=EVERY)
 def live(code: str, phase: str) -> None:
     """The count that changes while the class waits or votes, redrawn on its own: how many
     have joined, or how many have voted (never what: that would sway the rest)."""
     try:
         state = classes.store().state(code)
-    except (ClassError, StoreUnavailableError) as error:
+    except ClassError as error:
         st.warning(str(error))
         return
+    except StoreUnavailableError:
+        return  # the heartbeat says so, at the top of the page
     if state.phase != phase:  # changed from another tab of this class
         st.rerun()
     with st.container(key="class_live"):
@@ -241,7 +275,7 @@ def votes(state: ClassState, page: common.Page) -> None:
 
 def steps(*buttons: tuple[str, Callable[..., None]]) -> None:
     """The teacher's buttons for this phase, in a row at the top, the first one primary."""
-    with st.container(horizontal=True):
+    with common.focus_here(focusing()), st.container(horizontal=True):
         for number, (label, action) in enumerate(buttons):
             button(label, action, primary=number == 0)
 
@@ -269,8 +303,13 @@ def waiting(running: Running, state: ClassState, settings: tinynet.Settings) -> 
     )
     chosen = classes.settings_of(classes.question(source, settings))
     st.caption(classes.described(chosen))
+    if not tinynet.fate(chosen).sure:
+        st.warning(
+            "How this set-up ends cannot be told for sure without playing it for longer than "
+            "any computer can: the answer the class will be given is only the likely one."
+        )
     st.toggle("Bonus: also ask for the weight after the first update", key="class_bonus")
-    with st.container(horizontal=True):
+    with common.focus_here(focusing()), st.container(horizontal=True):
         button("Open voting", ask, settings, primary=True)
         button("End class", ask_to_end)
 
@@ -313,16 +352,19 @@ def show(settings: tinynet.Settings, page: common.Page) -> None:
     if "class_notice" in st.session_state:
         st.warning(st.session_state.pop("class_notice"))
     running = current()
+    if "class_running" not in st.session_state:  # its class unknown until the database answers
+        classes.unreachable()
+        return
     state = None
     if running is not None:
         try:
             state = classes.store().state(running.code)
         except ClassError:
-            st.info("This class is over: it was ended, or it sat idle for hours.")
+            st.info("This class is over: it was ended, or it sat idle for an hour.")
             st.session_state.class_running, running = None, None
             st.session_state.class_forget = True
-        except StoreUnavailableError as error:
-            st.error(str(error))
+        except StoreUnavailableError:
+            classes.unreachable()
             return
     if running is None or state is None:
         if st.session_state.pop("class_forget", False):
@@ -332,9 +374,11 @@ def show(settings: tinynet.Settings, page: common.Page) -> None:
             "how the class voted, you discuss, they vote again, and then the run reveals the "
             "answer. No accounts, and no names."
         )
-        st.button("Start a class", on_click=start, type="primary", key="class_start")
+        with common.focus_here(focusing()):
+            st.button("Start a class", on_click=start, type="primary", key="class_start")
         return
     classes.remember_key(classes.TEACHER, running.key)
+    heartbeat(running)
     st.session_state.class_phase = state.phase
     if st.session_state.get("class_confirming_end"):
         confirm_end()

@@ -157,7 +157,7 @@ def lesson_two(page: common.Page, hidden: set[str]) -> None:
             label_visibility="collapsed",
             width="stretch",
         )
-    if keeps_answer and st.session_state.line_view not in ("Quiz", "Teach"):
+    if keeps_answer and st.session_state.line_view not in ("Quiz", "Teach", "Points"):
         st.info("Class mode keeps the answer: until the reveal, no view shows a run.")
     else:
         LINE_SHOW[st.session_state.line_view](points, settings, page)

@@ -19,11 +19,14 @@ import numpy as np
 from dashboard.charts import (
     BLACK,
     BLUE,
+    DASHES,
     GREEN,
     GREY,
     ORANGE,
+    PALETTE,
     PLAIN,
     PURPLE,
+    SYMBOLS,
     VERMILLION,
     WINDOW_ROOM,
     Look,
@@ -134,9 +137,11 @@ def _rounded(values: object, span: float) -> list:
     return [None if value is None else round(float(value), places) for value in values]
 
 
-def surface_traces(run: LineRun, area: Window, look: Look, axes: tuple[str, str]) -> list[dict]:
-    """The surface's contours, the path, the best line and, with a frozen parameter, the
-    best line within reach; on the axes ``axes`` (x, y)."""
+def surface_traces(
+    run: LineRun, area: Window, look: Look, axes: tuple[str, str], path: bool = True
+) -> list[dict]:
+    """The surface's contours, the run's path (unless not ``path``), the best line and, with
+    a frozen parameter, the best line within reach; on the axes ``axes`` (x, y)."""
     x_axis, y_axis = axes
     on = {"xaxis": x_axis, "yaxis": y_axis}
     data = run.data
@@ -156,7 +161,7 @@ def surface_traces(run: LineRun, area: Window, look: Look, axes: tuple[str, str]
                 **on,
             }
         )
-    if len(run.weights):
+    if path and len(run.weights):
         keep = thin(len(run.weights), np.asarray(run.errors))
         traces.append(
             {
@@ -876,5 +881,58 @@ def surface_3d_figure(run: LineRun, at: int, look: Look = PLAIN) -> dict:
         },
         "aspectmode": "cube",
     }
+    layout["height"] = look.height
+    return _figure(traces, layout)
+
+
+# Which of these paths is SGD's? --------------------------------------------------------------
+
+
+def _joined(areas: list[Window]) -> Window:
+    """One window that holds every path's, on one scale when all of theirs are."""
+    weights = (min(area.weights[0] for area in areas), max(area.weights[1] for area in areas))
+    biases = (min(area.biases[0] for area in areas), max(area.biases[1] for area in areas))
+    equal = all(area.equal for area in areas)
+    if equal:  # stretch the shorter side to the longer: one scale for both
+        half = max(_span(weights), _span(biases))
+        weights, biases = (
+            (low / 2 + high / 2 - half, low / 2 + high / 2 + half)
+            for low, high in (weights, biases)
+        )
+    return Window(weights, biases, equal, sum(area.left for area in areas))
+
+
+@_quietly
+def paths_figure(runs: list[LineRun], names: list[str], look: Look = PLAIN) -> dict:
+    """Several runs' paths over one error surface, each with a colour, a dash and a marker of
+    its own (never told apart by colour alone), named ``names``: letters while a question is
+    open, what they are once it is answered."""
+    area = _joined([window(run) for run in runs])
+    first = runs[0]
+    traces = surface_traces(first, area, look, ("x", "y"), path=False)
+    for number, (run, name) in enumerate(zip(runs, names, strict=True), start=1):
+        traces.append(
+            {
+                "type": "scatter",
+                "x": _rounded(np.append(run.weights, run.final_weight), _span(area.weights)),
+                "y": _rounded(np.append(run.biases, run.final_bias), _span(area.biases)),
+                "mode": "lines+markers",
+                "name": name,
+                "line": {
+                    "color": PALETTE[number % len(PALETTE)],
+                    "width": look.line - 1,
+                    "dash": DASHES[number % len(DASHES)],
+                },
+                "marker": {
+                    "symbol": SYMBOLS[number % len(SYMBOLS)],
+                    "size": look.marker - 2,
+                    "color": PALETTE[number % len(PALETTE)],
+                },
+                "hovertemplate": f"{name}<br>weight %{{x:.6g}}<br>bias %{{y:.6g}}<extra></extra>",
+            }
+        )
+    layout = base_layout("weight", "bias", look)
+    surface_axes(layout, area, look, ("xaxis", "yaxis"))
+    layout["annotations"] = surface_notes(first, area, look, ("x", "y"))
     layout["height"] = look.height
     return _figure(traces, layout)

@@ -140,6 +140,7 @@ def test_a_keyboard_alone_steps_and_plays_and_hears_each_iteration(tab):
         {"line_view": "Points"},
         {"line_view": "Iteration log", "line_method": "mini-batch"},
         {"line_view": "Code"},
+        {"line_view": "Quiz"},
         {"presenter": "true", "line_adam": "true"},
     ],
     ids=lambda query: "&".join(f"{key}={value}" for key, value in query.items()) or "lesson",

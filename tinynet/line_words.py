@@ -21,7 +21,7 @@ from tinynet.line import (
     reachable_line,
     stability_of,
 )
-from tinynet.number_words import number_apart, number_text, numbers_apart
+from tinynet.number_words import number_apart, number_text, numbers_apart, shortest_text
 from tinynet.verdicts import Verdict, count_text
 
 WITHIN = f"within {number_text(TOLERANCE)} of"
@@ -416,3 +416,97 @@ def slice_text(run: LineRun, at: int) -> str:
         moved = number_text(run.bias_steps[index])
         return text + f" and the bias by {moved}, so the next point lies on another slice."
     return text + "."
+
+
+# Questions: a set-up said without its ending, and paths to tell apart --------------------------
+
+
+def _on(data: LineData, settings: LineSettings) -> str:
+    """The points one step uses."""
+    if not settings.stochastic(data.count):
+        return f"all {data.count:,} points"
+    size = settings.batch_size
+    return "one point" if size == 1 else f"a mini-batch of {size:,} points"
+
+
+def _with(settings: LineSettings) -> str:
+    if settings.adam:
+        return ", with Adam"
+    return f", with momentum {shortest_text(settings.momentum)}" if settings.momentum else ""
+
+
+def steps_text(data: LineData, settings: LineSettings) -> str:
+    """How a run steps, in a few words: on which points, with momentum or Adam."""
+    return f"{_on(data, settings)} each step{_with(settings)}"
+
+
+def setup_text(data: LineData, settings: LineSettings) -> str:
+    """A lesson-2 set-up in words, nothing about how it ends: every number carries all its
+    digits, as the answer may hang on the last of them."""
+    extra = ""
+    if settings.adam:
+        extra = f" (β₁ {shortest_text(settings.beta1)}, β₂ {shortest_text(settings.beta2)})"
+    if settings.stochastic(data.count):
+        extra += f", shuffled from seed {settings.seed:,}"
+    derivative = " and the exact derivative" if settings.exact_derivative else ""
+    frozen = [
+        f"the {name} frozen at {shortest_text(getattr(settings, name))}"
+        for name in ("weight", "bias")
+        if getattr(settings, f"freeze_{name}")
+    ]
+    moving = " and ".join(frozen) if frozen else "both weight and bias moving"
+    return (
+        f"Each step uses {_on(data, settings)}{_with(settings)}{extra}; alpha "
+        f"{shortest_text(settings.alpha)}{derivative}. The line starts at weight "
+        f"{shortest_text(settings.weight)}, bias {shortest_text(settings.bias)}, for "
+        f"{settings.iterations:,} iterations, with {moving}."
+    )
+
+
+def _wandering(run: LineRun) -> tuple[int, int, int]:
+    """A path's steps, those that raise the error over all the points, and those that turn
+    back (more than a right angle from the step before)."""
+    steps = np.column_stack([run.weight_steps, run.bias_steps])
+    rises = int((np.diff(run.errors) > 0).sum())
+    turns = int(((steps[1:] * steps[:-1]).sum(axis=1) < 0).sum())
+    return max(len(run.errors) - 1, 0), rises, turns
+
+
+def paths_text(runs: list[LineRun], labels: list[str]) -> str:
+    """Paths over one error surface, told apart by what they do, not by how they step: the
+    question "which of these paths is SGD's?" in words."""
+    first, data = runs[0], runs[0].data
+    start = numbers_apart(first.settings.weight, first.settings.bias)
+    text = (
+        f"{len(runs)} paths over the error surface's contours, all from weight {start[0]}, "
+        f"bias {start[1]}, for {len(first.weights):,} iterations"
+    )
+    if data.best_weight is not None:
+        best = numbers_apart(data.best_weight, data.best_bias)
+        text += f"; the best line is at weight {best[0]}, bias {best[1]}"
+    said = [text + "."]
+    for run, label in zip(runs, labels, strict=True):
+        steps, rises, turns = _wandering(run)
+        end = numbers_apart(run.final_weight, run.final_bias)
+        said.append(
+            f"Path {label} ends at weight {end[0]}, bias {end[1]}: its error over all the points "
+            f"rises in {rises:,} of its {steps:,} steps, and it turns back in {turns:,} of them."
+        )
+    return " ".join(said)
+
+
+def paths_answer(runs: list[LineRun], labels: list[str], answer: int) -> str:
+    """Which path is the one asked for, and how the others step."""
+    run, label = runs[answer], labels[answer]
+    steps, rises, turns = _wandering(run)
+    others = "; ".join(
+        f"{each_label}, {steps_text(each.data, each.settings)}"
+        for each, each_label in zip(runs, labels, strict=True)
+        if each is not run
+    )
+    return (
+        f"Path {label} took {steps_text(run.data, run.settings)}: each step follows its own "
+        f"batch's slope, not the full data's, so its error over all the points rose in "
+        f"{rises:,} of its {steps:,} steps and it turned back {turns:,} times. The others: "
+        f"{others}."
+    )

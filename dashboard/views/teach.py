@@ -8,8 +8,8 @@ from urllib.parse import urlencode
 import streamlit as st
 
 import tinynet
-from dashboard.link import CONTROLS, FIELDS, LINE_CONTROLS, Points, settings_from, to_query
-from dashboard.views import common, teacher
+from dashboard.link import CONTROLS, FIELDS, LINE_CONTROLS, Points, to_query
+from dashboard.views import common, line_class, teacher
 from tinynet.line import LineSettings
 
 
@@ -59,5 +59,5 @@ def show(settings: tinynet.Settings, page: common.Page) -> None:
 
 
 def show_line(points: Points, settings: LineSettings, page: common.Page) -> None:
-    """The same tools in lesson 2."""
-    show(settings_from(st.session_state), page)
+    """The same tools in lesson 2, where class mode asks lesson 2's questions."""
+    show(line_class.Setup(points, settings), page)

@@ -669,7 +669,7 @@ def _animate(
     look: Look,
     layouts: Callable[[list[int]], list[dict]] | None = None,
     kept: tuple[int, ...] = (),
-    frames: int | None = None,
+    frames: Sequence[int] | None = None,
 ) -> dict:
     """``spec`` with its moving traces (``styles``, placed where ``moments`` says) at iteration
     ``at``, and the animation frames and the slider that move them in the browser (the app
@@ -678,19 +678,16 @@ def _animate(
     name the still traces ``kept`` too, unchanged: Plotly otherwise drops the traces of
     hidden axes under others when a frame leaves every range as it was.
 
-    At most about ``MAX_FRAMES`` frames, or with ``frames`` at most that many evenly spaced
-    ones, always including iteration ``at``. A frame holds only positions and ranges: Plotly
-    keeps each trace's style and moves its points.
+    At most about ``MAX_FRAMES`` frames, or the iterations ``frames`` (counted from 0), always
+    including iteration ``at``. A frame holds only positions and ranges: Plotly keeps each
+    trace's style and moves its points.
     """
     active = min(max(at, 1), count) - 1
     first = len(spec["data"])
     moving = [*kept, *range(first, first + len(styles))]
     unchanged = [{} for _ in kept]
-    if frames is None:
-        picked = thin(count, budget=MAX_FRAMES)
-    else:
-        picked = np.linspace(0, count - 1, min(count, frames)).round().astype(int)
-    shown = np.union1d(picked, [active]).tolist()
+    picked = thin(count, budget=MAX_FRAMES) if frames is None else frames
+    shown = np.union1d(picked, [active]).astype(int).tolist()
     names = [str(index + 1) for index in shown]
     places = moments(shown)
     ranges = layouts(shown) if layouts else [{} for _ in shown]

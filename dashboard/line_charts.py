@@ -39,6 +39,7 @@ from dashboard.charts import (
     axis_style,
     base_layout,
     note,
+    text_font,
     thin,
 )
 from tinynet.line import LineRun, LineSettings, error_surface, reach_gaps, reachable_line
@@ -55,8 +56,9 @@ EQUAL_SCALES = 10.0  # spans within this factor share one scale, and the arrow m
 ARROW = 0.15  # the steepest-descent arrow's length, as a share of the surface's width
 FAR = 100.0  # path points this many times higher above the least error than the start
 # are left out of the surface's window: a run that blows up leaves the chart (a note says so)
-FRAMES = 50  # frames at most, evenly spaced: a slider of more steps, and more frames, would
-# slow the page's first drawing (a run of 200 iterations is scrubbed 4 iterations a step)
+FRAMES = 30  # frames at most: every one of the first 15 iterations, where a run changes most,
+# then evenly spaced. A slider of more steps, with more frames, slows the page's drawing.
+TICKS = ".4~g"  # tick labels of at most about six characters, which fixed margins hold
 DIGITS = 7  # significant digits of each mini-batch's error: far finer than a pixel
 
 
@@ -109,6 +111,16 @@ def window(run: LineRun) -> Window:
         ranges.append(_padded(middle - half, middle + half, 0.12))
     left = int(len(weights) - 1 - near[:-1].sum()) if len(run.weights) else 0
     return Window(ranges[0], ranges[1], bool(equal), max(left, 0))
+
+
+def frame_indices(count: int) -> np.ndarray:
+    """The iterations (from 0) that get a frame: all of them up to ``FRAMES``, else each of
+    the first ``FRAMES // 2`` and the rest evenly spaced to the last."""
+    if count <= FRAMES:
+        return np.arange(count)
+    early = np.arange(FRAMES // 2)
+    later = np.linspace(FRAMES // 2, count - 1, FRAMES - FRAMES // 2).round().astype(int)
+    return np.union1d(early, later)
 
 
 def _span(ends: object) -> float:
@@ -257,6 +269,20 @@ def surface_axes(layout: dict, area: Window, look: Look, axes: tuple[str, str]) 
         short = x_axis.replace("axis", "")
         layout[y_axis].update({"scaleanchor": short, "scaleratio": 1, "constrain": "domain"})
         layout[x_axis]["constrain"] = "domain"
+
+
+def fixed_margins(layout: dict, look: Look) -> None:
+    """Margins set once, wide enough for tick labels of at most about six characters (each
+    axis's ``TICKS`` format) and the axis titles, and axes that never widen them. Plotly
+    otherwise measures every label, widens a margin and draws the whole figure again, a
+    few times over; on a page as full as the app's each measuring costs a reflow."""
+    for name, axis in layout.items():
+        if name.startswith(("xaxis", "yaxis")) and axis.get("visible", True):
+            axis["automargin"] = False
+            if axis.get("type") != "log":
+                axis.setdefault("tickformat", TICKS)
+    size = look.font
+    layout["margin"].update({"l": round(5.5 * size), "b": round(3.4 * size)})
 
 
 def surface_notes(run: LineRun, area: Window, look: Look, axes: tuple[str, str]) -> list[dict]:
@@ -545,7 +571,9 @@ def lesson_figure(run: LineRun, at: int, look: Look = PLAIN, stacked: bool = Fal
     layout = base_layout("weight", "bias", look)
     surface_axes(layout, area, look, ("xaxis", "yaxis"))
     xs, ys = _point_range(run)
-    layout["xaxis3"] = axis_style("x", look, range=xs, autorange=False, anchor="y3")
+    # The points' x axis is named at its end, not under it: a title there would sit on the
+    # error panel below, on a projector's short figure.
+    layout["xaxis3"] = axis_style("", look, range=xs, autorange=False, anchor="y3")
     layout["yaxis3"] = axis_style("y", look, range=ys, autorange=False, anchor="x3")
     room = max(0.5, 0.02 * len(run.weights))
     layout["xaxis2"] = axis_style(
@@ -563,7 +591,10 @@ def lesson_figure(run: LineRun, at: int, look: Look = PLAIN, stacked: bool = Fal
     domains["x3"] = domains["x2"]
     for name, domain in domains.items():
         layout[f"{name[0]}axis{name[1:]}"]["domain"] = domain
-    layout["annotations"] = notes + surface_notes(run, area, look, ("x", "y"))
+    x_name = note("x", look, xref="x3 domain", yref="y3 domain", x=1, y=0, xshift=6)
+    x_name.update({"xanchor": "left", "yanchor": "middle", "font": text_font(look)})
+    layout["annotations"] = [*notes, x_name, *surface_notes(run, area, look, ("x", "y"))]
+    fixed_margins(layout, look)
     spec = _figure([*surface, *points, *errors], layout)
     if not len(run.weights):
         return spec
@@ -590,7 +621,8 @@ def lesson_figure(run: LineRun, at: int, look: Look = PLAIN, stacked: bool = Fal
         *line_moving(run, look, ("x3", "y3")),
         _ring("x2", "y2", look),
     ]
-    return _animate(spec, len(run.weights), at, styles, moments, look, frames=FRAMES)
+    frames = frame_indices(len(run.weights))
+    return _animate(spec, len(run.weights), at, styles, moments, look, frames=frames)
 
 
 # The bridge to lesson 1: the slice along the weight ---------------------------------------
@@ -746,6 +778,7 @@ def bridge_figure(run: LineRun, at: int, look: Look = PLAIN, stacked: bool = Fal
         "textangle": -90,
     }
     layout["annotations"] = [title, *surface_notes(run, area, look, ("x", "y"))]
+    fixed_margins(layout, look)
     spec = _figure([*curve, *surface], layout)
     if not len(run.weights):
         return spec
@@ -787,7 +820,7 @@ def bridge_figure(run: LineRun, at: int, look: Look = PLAIN, stacked: bool = Fal
         look,
         lambda chosen: _slice_layouts(cuts, chosen),
         (0, 1),
-        FRAMES,
+        frame_indices(len(run.weights)),
     )
 
 

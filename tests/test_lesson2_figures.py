@@ -97,9 +97,8 @@ def test_the_arrow_points_down_the_steepest_slope_and_the_step_is_the_one_taken(
         iteration = int(frame["name"])
         moved = placed(spec, frame)
         (weight,), (bias,) = moved["point now"]["x"], moved["point now"]["y"]
-        assert (weight, bias) == pytest.approx(
-            (run.weights[iteration - 1], run.biases[iteration - 1])
-        )
+        where = (run.weights[iteration - 1], run.biases[iteration - 1])
+        assert (weight, bias) == pytest.approx(where, abs=2e-6)  # to a millionth of the window
         arrow = np.array(moved["steepest descent"]["x"]), np.array(moved["steepest descent"]["y"])
         way = np.array([arrow[0][1] - arrow[0][0], arrow[1][1] - arrow[1][0]])
         tiny = 1e-6
@@ -169,11 +168,16 @@ def test_the_player_says_each_frame_in_tinynets_words():
             assert said["text"] == [moment_text(run, int(frame["name"]) - 1)]
 
 
-def test_at_most_fifty_frames_evenly_spaced_and_the_one_asked_for():
+def test_a_frame_for_each_early_iteration_then_evenly_spaced_and_the_one_asked_for():
     run = preset_run("batch", iterations=1000)
     spec = line_charts.lesson_figure(run, 333)
     names = [int(frame["name"]) for frame in spec["frames"]]
     assert len(names) <= line_charts.FRAMES + 1 and {1, 333, 1000} <= set(names)
+    assert names[: line_charts.FRAMES // 2] == list(range(1, line_charts.FRAMES // 2 + 1))
+    gaps = np.diff(names[line_charts.FRAMES // 2 :])
+    assert gaps.max() - gaps.min() <= 1 + 333 % 67  # evenly spaced, but for the one asked for
+    short = preset_run("batch", iterations=line_charts.FRAMES)
+    assert len(line_charts.lesson_figure(short, 1)["frames"]) == line_charts.FRAMES
     steps = [step["label"] for step in spec["layout"]["sliders"][0]["steps"]]
     assert steps == [str(name) for name in names]
     assert spec["layout"]["sliders"][0]["active"] == names.index(333)

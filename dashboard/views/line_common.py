@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import streamlit as st
 
 import tinynet
@@ -26,8 +28,9 @@ def judged(points: Points, settings: LineSettings) -> tuple[Verdict, Forecast]:
     """The verdict on the run and the forecast before it. Both ask where the run ends, which
     takes a long run (most of a second with Adam): asked together of the same points, they
     share it, and the answer is cached for every later rerun and session."""
-    data = points.data()
-    return line_verdict(train_line(data, settings)), line_forecast(data, settings)
+    data = points.data()  # the same object as tinynet's cache of endings knows, not a copy
+    run = dataclasses.replace(train(points, settings), data=data)
+    return line_verdict(run), line_forecast(data, settings)
 
 
 @common.cached

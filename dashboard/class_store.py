@@ -37,7 +37,8 @@ SEEN_EVERY = 60
 # Limits per client, which a script meets and a class never does. A client is a browser
 # session, or a network address where the server knows it: a whole school may share one, so
 # that 20 teachers starting classes and 200 students joining one, within a minute, fit.
-WINDOW = 600  # seconds: attempts are counted over the last WINDOW, sliding
+WINDOW = 600  # seconds: no span of this long holds more attempts than a limit
+PERIOD = 60  # seconds a counter's row covers: the last WINDOW // PERIOD rows and the current
 LIMITS = {  # attempts per WINDOW, by action and kind of client
     ("start", "session"): 10,
     ("start", "address"): 60,
@@ -63,9 +64,9 @@ PHASES = {  # what a class is doing, as a teacher who tries the wrong step is to
 UNKNOWN = "No open class has this code: check it with your teacher (idle classes end)."
 UNAVAILABLE = "The class database cannot be reached or written right now; try again in a moment."
 LIMITED = {  # a refusal at a limit per client, by action: what happened and what to do
-    "start": "Many classes were started from here lately: wait ten minutes, then start yours.",
-    "join": "This browser joined many classes lately: wait ten minutes, then join yours.",
-    "wrong": "Many wrong class codes came from here lately: wait ten minutes, then type yours.",
+    "start": "Many classes were started from here lately: wait 11 minutes, then start yours.",
+    "join": "This browser joined many classes lately: wait 11 minutes, then join yours.",
+    "wrong": "Many wrong class codes came from here lately: wait 11 minutes, then type yours.",
 }
 LATE = "Your vote came after that round closed, so it did not count: vote again now."
 
@@ -110,10 +111,10 @@ votes = sa.Table(
 attempts = sa.Table(
     "tinynet_attempts",
     metadata,
-    # One counter per client, action and period of WINDOW seconds: rows of the last two only.
+    # One counter per client, action and PERIOD: rows of the last WINDOW and a PERIOD only.
     sa.Column("client", sa.String(64), primary_key=True),  # SHA-256 of the session or address
     sa.Column("action", sa.String(8), primary_key=True),  # "start", "join" or "wrong"
-    sa.Column("period", sa.Integer, primary_key=True),  # time.time() // WINDOW
+    sa.Column("period", sa.Integer, primary_key=True),  # time.time() // PERIOD
     sa.Column("made", sa.Integer, nullable=False),
 )
 UPSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
@@ -299,10 +300,8 @@ class ClassStore:
     def _attempted(self, connection: sa.Connection, action: str, client: Client) -> None:
         """Count an attempt at ``action`` for each of the client's counters, or raise
         LimitError (its transaction rolled back, uncounted) if that takes one past its
-        limit: the attempts of the last WINDOW seconds, the last period's weighted by how
-        much of it that still covers. The counter's row queues attempts of one client."""
-        now = self.clock()
-        period, into = int(now // WINDOW), now / WINDOW % 1
+        limit (see ``_attempts``). The counter's row queues attempts of one client."""
+        period = int(self.clock() // PERIOD)
         for client_name, limit in client.counters(action):
             made = self.upsert(attempts).values(
                 client=client_name, action=action, period=period, made=1
@@ -312,15 +311,14 @@ class ClassStore:
                 set_={"made": attempts.c.made + 1},
             )
             connection.execute(made)
-            if _attempts(connection, client_name, action, period, into) > limit:
+            if _attempts(connection, client_name, action, period) > limit:
                 raise LimitError(LIMITED[action])
 
     def _refused(self, connection: sa.Connection, action: str, client: Client) -> bool:
         """Whether one more attempt at ``action`` would take a counter past its limit."""
-        now = self.clock()
-        period, into = int(now // WINDOW), now / WINDOW % 1
+        period = int(self.clock() // PERIOD)
         return any(
-            _attempts(connection, client_name, action, period, into) + 1 > limit
+            _attempts(connection, client_name, action, period) + 1 > limit
             for client_name, limit in client.counters(action)
         )
 
@@ -585,7 +583,7 @@ class ClassStore:
         and the counters of attempts older than a WINDOW; say how many classes. ``start``
         calls it, so that no cron job is needed."""
         with self._transaction(write=True) as connection:
-            old = attempts.c.period < int(self.clock() // WINDOW) - 1
+            old = attempts.c.period < int(self.clock() // PERIOD) - WINDOW // PERIOD
             connection.execute(sa.delete(attempts).where(old))
             return connection.execute(sa.delete(classes).where(sa.not_(self._live()))).rowcount
 
@@ -645,17 +643,14 @@ def _open(connection: sa.Connection, *where: Any) -> int:
     return connection.scalar(sa.select(sa.func.count()).select_from(classes).where(*where))
 
 
-def _attempts(
-    connection: sa.Connection, client: str, action: str, period: int, into: float
-) -> float:
-    """A client's attempts at ``action`` over the last WINDOW: this period's, and the share
-    of the last period's that the window still covers."""
+def _attempts(connection: sa.Connection, client: str, action: str, period: int) -> int:
+    """A client's attempts at ``action`` in every PERIOD that a WINDOW ending now overlaps,
+    counted whole: no span of WINDOW seconds ever holds more than a limit, and a client
+    refused waits WINDOW seconds, and at most a PERIOD more."""
     mine = attempts.c.client == client, attempts.c.action == action
-    found = connection.execute(
-        sa.select(attempts.c.period, attempts.c.made).where(*mine, attempts.c.period >= period - 1)
-    )
-    made = dict(found.all())
-    return made.get(period, 0) + made.get(period - 1, 0) * (1 - into)
+    recent = attempts.c.period >= period - WINDOW // PERIOD
+    query = sa.select(sa.func.coalesce(sa.func.sum(attempts.c.made), 0)).where(*mine, recent)
+    return int(connection.scalar(query))
 
 
 def _found(row: sa.Row | None) -> sa.Row:

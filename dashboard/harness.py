@@ -10,6 +10,7 @@ function that launches the browser: the app itself never needs it.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import re
 import socket
@@ -18,7 +19,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -173,6 +174,13 @@ def settled(page: Any) -> None:
 
 
 # ---------------------------------------------------------------- sessions without a browser
+def run_apart(work: Coroutine[Any, Any, Any]) -> Any:
+    """Run ``work`` to its end on an event loop of its own, in a thread of its own: while a
+    Playwright browser is open, it holds this thread's loop, and ``asyncio.run`` refuses."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, work).result()
+
+
 CODE = re.compile(r"[23456789A-HJKMNP-Z]{6}")  # a join code, as the projector shows it
 COUNT = re.compile(r"(\d+) of (\d+)")  # the projector's "Votes in" while voting is open
 TIMEOUT = 600  # seconds: a step that takes longer than this has failed

@@ -26,7 +26,7 @@ import sqlalchemy as sa
 import tinynet
 from class_support import CHOICES, QUESTION
 from dashboard import class_store
-from dashboard.harness import CODE, Session, free_port, open_session, streamlit_server
+from dashboard.harness import CODE, Session, free_port, open_session, run_apart, streamlit_server
 from dashboard.views import classes
 from tinynet.explain import ANSWERS
 from tinynet.presets import PRESETS
@@ -138,7 +138,7 @@ def test_two_servers_share_one_class_through_postgresql(postgres, monkeypatch):
     monkeypatch.setenv("TINYNET_DATABASE_URL", schema_url(postgres))
     with streamlit_server() as first, streamlit_server() as second:
         urls = [first.url, second.url]
-        asyncio.run(one_class(first.url, [urls[number % 2] for number in range(6)]))
+        run_apart(one_class(first.url, [urls[number % 2] for number in range(6)]))
     store = class_store.ClassStore.connect(os.environ["TINYNET_DATABASE_URL"])
     with store.engine.connect() as connection:  # the ended class left nothing behind
         assert not connection.scalar(sa.select(sa.func.count()).select_from(class_store.students))
@@ -294,4 +294,4 @@ def test_pages_wait_for_a_database_that_went_away_and_the_class_goes_on(
 ):
     monkeypatch.setenv("TINYNET_DATABASE_URL", fresh)
     with streamlit_server() as server:
-        asyncio.run(outage(server.url, cluster))
+        run_apart(outage(server.url, cluster))

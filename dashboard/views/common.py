@@ -75,7 +75,11 @@ def is_phone() -> bool:
 
 
 def _named_phone() -> bool:
-    return "Mobi" in st.context.headers.get("User-Agent", "")
+    """Whether the browser calls itself a phone ("Mobile"): asked once per session, as a
+    session does not change its browser (and reading the headers is not free)."""
+    if "named_phone" not in st.session_state:
+        st.session_state.named_phone = "Mobi" in st.context.headers.get("User-Agent", "")
+    return st.session_state.named_phone
 
 
 def watch_width() -> None:

@@ -1,33 +1,46 @@
-"""tinynet's dashboard: watch a one-weight network learn, and see why alpha matters.
+"""tinynet's dashboard: watch a one-weight network learn, and see why alpha matters; then,
+in lesson 2, a line with a weight and a bias learn from many points.
 
-The page reads top to bottom: the link is read into the controls' state, the run is
-trained once, the header says what it did, the chosen view draws it, and the sidebar
+The page reads top to bottom: the link is read into the controls' state, the chosen lesson's
+run is trained once, the header says what it did, the chosen view draws it, and the sidebar
 holds the controls. Each view lives in its own module of ``dashboard.views``.
 """
 
 from __future__ import annotations
 
-import string
-
 import streamlit as st
 
 import tinynet
-from dashboard.link import FIELDS, VIEWS, parse_query, settings_from, to_query
-from dashboard.views import SHOW, common, controls, quiz, student, teacher
+from dashboard.link import (
+    FIELDS,
+    LINE_VIEWS,
+    VIEWS,
+    line_settings_from,
+    parse_query,
+    points_from,
+    settings_from,
+    to_query,
+)
+from dashboard.views import (
+    LINE_SHOW,
+    SHOW,
+    common,
+    controls,
+    line_common,
+    line_controls,
+    line_quiz,
+    quiz,
+    student,
+    teacher,
+)
 from tinynet.explain import best_weight_help
 from tinynet.number_words import exact_words, number_text, numbers_apart
 
 MAX_PROBLEMS = len(FIELDS) + 1  # parts of a bad link named in its notice: each setting, one more
-BOXES = {  # the verdict's box, by what the run does and whether it got there
-    ("converges", True): st.success,
-    ("converges", False): st.info,
-    ("bounces", True): st.info,
-    ("bounces", False): st.info,
-    ("stalls", True): st.warning,
-    ("stalls", False): st.warning,
-    ("diverges", True): st.error,
-    ("diverges", False): st.error,
-}
+OWN_IN_LINK = (
+    "line_data='own' names points typed or uploaded in another session, which a link cannot "
+    "carry, so line_data keeps its default, patients"
+)
 
 
 def read_link() -> None:
@@ -36,6 +49,9 @@ def read_link() -> None:
         return
     asked = {key: st.query_params.get_all(key) for key in st.query_params if key != "join"}
     values, problems = parse_query(asked)  # "join" is class mode's: the student's page reads it
+    if values.get("line_data") == "own":  # a new session has no points of its own yet
+        del values["line_data"]
+        problems.append(OWN_IN_LINK)
     for key, field in FIELDS.items():
         st.session_state[key] = values.get(key, field.default)
     st.session_state.link_problems = problems
@@ -43,17 +59,13 @@ def read_link() -> None:
     st.session_state.link_read = True
 
 
-def escape_markdown(text: str) -> str:
-    """``text`` shown literally: every ASCII punctuation mark escaped for Markdown."""
-    return "".join(f"\\{char}" if char in string.punctuation else char for char in text)
-
-
 def link_notice() -> None:
     """Once, what the link asked for that could not be used as written."""
     problems = st.session_state.link_problems
     if len(problems) > MAX_PROBLEMS:
         problems = [*problems[:MAX_PROBLEMS], f"and {len(problems) - MAX_PROBLEMS} more"]
-    st.warning(f"Part of the link was not used as written: {escape_markdown('; '.join(problems))}.")
+    said = common.escape_markdown("; ".join(problems))
+    st.warning(f"Part of the link was not used as written: {said}.")
     st.session_state.link_problems = []
 
 
@@ -71,7 +83,8 @@ def headline(settings: tinynet.Settings, run: tinynet.Run) -> None:
     final_text, *best_text = numbers_apart(run.final_weight, *([] if best is None else [best]))
     said, numbered = st.columns(2, vertical_alignment="center")
     with said:
-        BOXES[judgement.outcome, judgement.settled](f"**{judgement.headline}.** {judgement.reason}")
+        box = common.BOXES[judgement.outcome, judgement.settled]
+        box(f"**{judgement.headline}.** {judgement.reason}")
     with numbered, st.container(horizontal=True, gap="small"):
         for name, value, when in numbers:
             shown = final_text if name == "Final weight" else number_text(value)
@@ -81,6 +94,77 @@ def headline(settings: tinynet.Settings, run: tinynet.Run) -> None:
             "none" if best is None else best_text[0],
             help=best_weight_help(settings),
         )
+
+
+def lesson_one(page: common.Page, hidden: set[str]) -> None:
+    """Lesson 1: one weight learns to turn one input into its target."""
+    settings = settings_from(st.session_state)  # the controls' latest values
+    run = common.train(settings)
+    # While a quiz question is open, or a class runs until its reveal, nothing may tell how a
+    # run ends: no verdict, no forecast, and no chart of a run outside the question's own view.
+    quizzing = st.session_state.view == "Quiz" and quiz.keeps_answer()
+    keeps_answer = quizzing or teacher.keeps_answer()
+
+    st.title("How a one-weight network learns")
+    if not page.presenter:  # on a projector the teacher says it
+        st.caption(
+            "prediction = data × weight; error = (prediction − target)²; training lowers it."
+        )
+    if st.session_state.link_problems:
+        link_notice()
+    if not keeps_answer:
+        headline(settings, run)
+    with common.focus_here(st.session_state.pop("view_focus", False)):
+        st.segmented_control(
+            "View", VIEWS, key="view", required=True, label_visibility="collapsed", width="stretch"
+        )
+    if keeps_answer and st.session_state.view not in ("Quiz", "Teach"):
+        st.info("Class mode keeps the answer: until the reveal, no view shows a run.")
+    else:
+        SHOW[st.session_state.view](settings, page)
+
+    # The controls come last: their values are already in session state, read above, and drawn
+    # last they reach the browser after the charts, which is what a student waits for.
+    with st.sidebar:
+        common.lesson_choice()
+        controls.show(settings, hidden, with_forecast=not keeps_answer)
+
+
+def lesson_two(page: common.Page, hidden: set[str]) -> None:
+    """Lesson 2: a line, weight and bias, learns from many points."""
+    points = points_from(st.session_state)
+    settings = line_settings_from(st.session_state)
+    run = line_common.train(points, settings)
+    quizzing = st.session_state.line_view == "Quiz" and line_quiz.keeps_answer()
+    keeps_answer = quizzing or teacher.keeps_answer()
+
+    st.title("How a line learns from many points")
+    if not page.presenter:
+        st.caption(
+            "prediction = weight·x + bias; error = the mean of (prediction − y)² over the "
+            "points; training lowers it."
+        )
+    if st.session_state.link_problems:
+        link_notice()
+    if not keeps_answer:
+        line_common.headline(points, settings, run)
+    with common.focus_here(st.session_state.pop("view_focus", False)):
+        st.segmented_control(
+            "View",
+            LINE_VIEWS,
+            key="line_view",
+            required=True,
+            label_visibility="collapsed",
+            width="stretch",
+        )
+    if keeps_answer and st.session_state.line_view not in ("Quiz", "Teach", "Points"):
+        st.info("Class mode keeps the answer: until the reveal, no view shows a run.")
+    else:
+        LINE_SHOW[st.session_state.line_view](points, settings, page)
+
+    with st.sidebar:
+        common.lesson_choice()
+        line_controls.show(points, settings, hidden, with_forecast=not keeps_answer)
 
 
 read_link()
@@ -100,35 +184,8 @@ if student.requested():  # a phone in class mode: the class's question alone, no
     st.stop()
 for key in FIELDS:  # keeps a hidden control's value while its widget is not drawn
     st.session_state[key] = st.session_state[key]
-hidden = set(st.session_state.hide)
-settings = settings_from(st.session_state)  # the controls' latest values
-run = common.train(settings)
 page = common.Page(presenter=st.session_state.presenter, phone=common.is_phone())
-# While a quiz question is open, or a class runs until its reveal, nothing may tell how a
-# run ends: no verdict, no forecast, and no chart of a run outside the question's own view.
-quizzing = st.session_state.view == "Quiz" and quiz.keeps_answer()
-keeps_answer = quizzing or teacher.keeps_answer()
-
-st.title("How a one-weight network learns")
-if not page.presenter:  # on a projector the teacher says it
-    st.caption("prediction = data × weight; error = (prediction − target)²; training lowers it.")
-if st.session_state.link_problems:
-    link_notice()
-if not keeps_answer:
-    headline(settings, run)
-with common.focus_here(st.session_state.pop("view_focus", False)):
-    st.segmented_control(
-        "View", VIEWS, key="view", required=True, label_visibility="collapsed", width="stretch"
-    )
-if keeps_answer and st.session_state.view not in ("Quiz", "Teach"):
-    st.info("Class mode keeps the answer: until the reveal, no view shows a run.")
-else:
-    SHOW[st.session_state.view](settings, page)
-
-# The controls come last: their values are already in session state, read above, and drawn
-# last they reach the browser after the charts, which is what a student waits for.
-with st.sidebar:
-    controls.show(settings, hidden, with_forecast=not keeps_answer)
+(lesson_two if st.session_state.lesson == "2" else lesson_one)(page, set(st.session_state.hide))
 
 query = to_query(st.session_state)
 if st.query_params.to_dict() != query:

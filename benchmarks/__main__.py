@@ -25,7 +25,7 @@ from urllib.parse import urlencode
 import numpy as np
 
 import tinynet
-from benchmarks import class_flood, class_servers, class_sessions, class_store
+from benchmarks import class_flood, class_servers, class_sessions, class_store, lesson_two
 from dashboard.harness import (
     EVERY_CHART_DRAWN,
     IDLE,
@@ -446,6 +446,7 @@ def measure(quick: bool) -> dict[str, object]:
     results["classroom"] = {app: classroom(app, 3 if quick else 30) for app in ("tinynet", "empty")}
     results["class_votes"] = class_votes(10 if quick else 200, 3 if quick else 30)
     results["class_abuse"] = class_abuse(10 if quick else 200)
+    results["lesson_2"] = lesson_two.measure(quick)
     return results
 
 
@@ -572,7 +573,7 @@ def report(results: dict[str, object]) -> str:
             f"{split['reveal_to_phone_p50_s']} s, p95 {split['reveal_to_phone_p95_s']} s "
             "(target p95 < 3 s); every tally exact."
         )
-    return "\n".join(lines)
+    return "\n".join(lines + lesson_two.report(results["lesson_2"]))
 
 
 def main() -> None:
@@ -581,9 +582,15 @@ def main() -> None:
     )
     parser.add_argument("--quick", action="store_true", help="few samples: checks that it runs")
     parser.add_argument("--output", type=Path, help="also write the results to this JSON file")
+    parser.add_argument(
+        "--lesson-2", action="store_true", help="only lesson 2's figures, beside lesson 1's"
+    )
     arguments = parser.parse_args()
     # AppTest runs the scripts without a server, and Streamlit warns about it on every run.
     logging.disable(logging.WARNING)
+    if arguments.lesson_2:
+        print("\n".join(lesson_two.report(lesson_two.measure(arguments.quick))))
+        return
     results = measure(arguments.quick)
     table = report(results)
     print(table)

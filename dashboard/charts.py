@@ -669,6 +669,7 @@ def _animate(
     look: Look,
     layouts: Callable[[list[int]], list[dict]] | None = None,
     kept: tuple[int, ...] = (),
+    frames: Sequence[int] | None = None,
 ) -> dict:
     """``spec`` with its moving traces (``styles``, placed where ``moments`` says) at iteration
     ``at``, and the animation frames and the slider that move them in the browser (the app
@@ -677,14 +678,16 @@ def _animate(
     name the still traces ``kept`` too, unchanged: Plotly otherwise drops the traces of
     hidden axes under others when a frame leaves every range as it was.
 
-    At most about ``MAX_FRAMES`` frames, always including iteration ``at``. A frame holds
-    only positions and ranges: Plotly keeps each trace's style and moves its points.
+    At most about ``MAX_FRAMES`` frames, or the iterations ``frames`` (counted from 0), always
+    including iteration ``at``. A frame holds only positions and ranges: Plotly keeps each
+    trace's style and moves its points.
     """
     active = min(max(at, 1), count) - 1
     first = len(spec["data"])
     moving = [*kept, *range(first, first + len(styles))]
     unchanged = [{} for _ in kept]
-    shown = np.union1d(thin(count, budget=MAX_FRAMES), [active]).tolist()
+    picked = thin(count, budget=MAX_FRAMES) if frames is None else frames
+    shown = np.union1d(picked, [active]).astype(int).tolist()
     names = [str(index + 1) for index in shown]
     places = moments(shown)
     ranges = layouts(shown) if layouts else [{} for _ in shown]

@@ -84,3 +84,22 @@ def test_the_report_names_every_figure(results):
 
 def test_scrubbing_sends_nothing_to_the_server(results):
     assert results["tinynet"]["scrub_messages"] == 0
+
+
+LESSON_2 = (
+    "train_ms",
+    "rerun_changed_ms",
+    "rerun_warm_ms",
+    "lesson_1_load_ms",
+    "lesson_2_load_ms",
+    "lesson_1_round_trip_ms",
+    "lesson_2_round_trip_ms",
+)
+
+
+def test_lesson_2_is_measured_beside_lesson_1_and_its_charts_stay_small(results):
+    lesson = results["lesson_2"]
+    assert all(lesson[key] > 0 for key in LESSON_2)
+    assert 0 < lesson["chart_bytes"] <= 150_000  # bytes, unlike times, do not vary
+    assert 0 < lesson["chart_bytes_many_points"] <= 150_000
+    assert "Lesson 2 beside lesson 1" in results["report"]

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from dashboard.harness import IDLE, ROOT, streamlit_server
+from tinynet.line import MAX_BYTES
 
 APP = [ROOT / "app.py", *sorted((ROOT / "dashboard" / "views").glob("*.py"))]
 # Everything the deployed app runs. Not the harness, which starts servers for the tests.
@@ -65,7 +66,8 @@ def test_html_and_scripts_are_only_ever_the_apps_own_constants(path):
 def test_the_deployment_settings_are_safe():
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     assert config["server"]["enableXsrfProtection"] is True
-    assert config["server"]["maxUploadSize"] <= 1  # the app takes no uploads
+    # The one upload, lesson 2's points: as large as tinynet reads (MB), and no larger.
+    assert config["server"]["maxUploadSize"] * 1_000_000 <= MAX_BYTES * 1.05
     assert config["server"]["enableStaticServing"] is False
     assert config["client"]["showErrorDetails"] in {"none", "type"}
     assert config["browser"]["gatherUsageStats"] is False

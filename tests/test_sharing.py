@@ -145,7 +145,7 @@ def test_every_setting_survives_the_round_trip_through_a_link(values):
     query = to_query(values)
     read, problems = parse_query({key: [text] for key, text in query.items()})
     assert problems == []
-    assert {**defaults(), **read} == values
+    assert {**defaults(), **read} == {**defaults(), **values}  # lesson 2's keep their defaults
 
 
 def test_defaults_make_a_clean_link():

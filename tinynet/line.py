@@ -705,14 +705,19 @@ def excess_errors(run: LineRun) -> np.ndarray:
     return gaps
 
 
-@functools.lru_cache(maxsize=16)
 def line_fate(data: LineData, settings: LineSettings) -> LineFate:
     """Where a run with these settings ends, whatever its number of iterations.
 
     It is played for ``PLAYED`` iterations (``PLAYED_NOISY`` with mini-batches,
     ``PLAYED_ADAM`` with Adam); a run on all the points without Adam is then carried on
-    in exact arithmetic. Cached, as the forecast and the verdict of one run both ask.
+    in exact arithmetic. Cached, as the forecast and the verdict of one run both ask, and
+    runs that differ only in their number of iterations share one answer.
     """
+    return _fate(data, replace(settings, iterations=1))
+
+
+@functools.lru_cache(maxsize=16)
+def _fate(data: LineData, settings: LineSettings) -> LineFate:
     noisy = settings.adam or settings.stochastic(data.count)
     played = PLAYED_ADAM if settings.adam else PLAYED_NOISY if noisy else PLAYED
     reach, short = reachable_line(data, settings)

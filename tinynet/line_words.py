@@ -15,12 +15,13 @@ from tinynet.line import (
     LineRun,
     LineSettings,
     LineStability,
+    best_line,
     line_fate,
     reach_gaps,
     reachable_line,
     stability_of,
 )
-from tinynet.number_words import number_text, numbers_apart
+from tinynet.number_words import number_apart, number_text, numbers_apart, shortest_text
 from tinynet.verdicts import Verdict, count_text
 
 WITHIN = f"within {number_text(TOLERANCE)} of"
@@ -58,6 +59,16 @@ def _line(weight: float, bias: float) -> str:
 
 
 # Before the run -----------------------------------------------------------------------------
+
+
+def hessian_text(data: LineData, settings: LineSettings) -> str:
+    """The error's Hessian, written out from the data's sums."""
+    (weights, both), (_, biases) = stability_of(data, settings).hessian
+    cells = numbers_apart(weights, both, biases)
+    return (
+        f"The error's Hessian, H = (2/N)·[[Σx², Σx], [Σx, N]], is "
+        f"[[{cells[0]}, {cells[1]}], [{cells[1]}, {cells[2]}]]."
+    )
 
 
 def readout(data: LineData, settings: LineSettings) -> list[str]:
@@ -288,8 +299,9 @@ def _index(run: LineRun, at: int) -> int:
     return min(max(at, 1), len(run.weights)) - 1
 
 
-def surface_text(run: LineRun, at: int) -> str:
-    """The error surface with the path, the gradient and the step at iteration ``at``."""
+def surface_text(run: LineRun, at: int, in_3d: bool = False) -> str:
+    """The error surface with the path, the gradient and the step at iteration ``at``, drawn
+    as contours or, ``in_3d``, as a surface in three dimensions."""
     data = run.data
     if data.best_weight is None:
         shape = "lowest along a whole line of (weight, bias) pairs, as every x is the same"
@@ -297,7 +309,8 @@ def surface_text(run: LineRun, at: int) -> str:
         weight, bias = numbers_apart(data.best_weight, data.best_bias)
         shape = f"lowest at weight {weight}, bias {bias}"
     text = (
-        f"Error surface over weight and bias, as contours: {shape}, where the error is "
+        f"Error surface over weight and bias, {'in 3-D' if in_3d else 'as contours'}: {shape}, "
+        "where the error is "
         f"{number_text(data.least_error)}."
     )
     if not len(run.weights):
@@ -361,4 +374,139 @@ def predictions_text(run: LineRun, at: int) -> str:
         f"Prediction line at iteration {index + 1}: {_line(run.weights[index], run.biases[index])}"
         f" over {points}; the mean of its squared residuals is {number_text(run.errors[index])}, "
         f"and {best}."
+    )
+
+
+def moment_text(run: LineRun, index: int) -> str:
+    """Iteration ``index + 1`` in one line, as the player says it when it steps there: the
+    line (each number with the digits that tell it from the next one and the best), and
+    the error."""
+    data, after = run.data, index + 1
+    next_weight = run.weights[after] if after < len(run.weights) else run.final_weight
+    next_bias = run.biases[after] if after < len(run.biases) else run.final_bias
+    best = [] if data.best_weight is None else [data.best_weight, data.best_bias]
+    weight = number_apart(run.weights[index], next_weight, *best[:1])
+    bias = number_apart(run.biases[index], next_bias, *best[1:])
+    return (
+        f"Iteration {after:,} of {len(run.weights):,}: weight {weight}, bias {bias}, "
+        f"error {number_text(run.errors[index])}"
+    )
+
+
+def slice_text(run: LineRun, at: int) -> str:
+    """The slice of the error surface along the weight, the bias held where iteration ``at``
+    has it: lesson 1's error curve, with its tangent and the weight's step."""
+    if not len(run.weights):
+        return "Slice of the error surface along the weight: none, the first error overflows."
+    data, index = run.data, _index(run, at)
+    weight, bias = float(run.weights[index]), float(run.biases[index])
+    lowest = best_line(data, bias=bias)
+    scale = 1.0 if run.settings.exact_derivative else 2.0
+    slope = run.weight_gradients[index] * scale
+    low_weight, here = numbers_apart(lowest.weight, weight)
+    text = (
+        f"Slice of the error surface along the weight, the bias held at {number_text(bias)}: "
+        f"lesson 1's error curve, a parabola lowest at weight {low_weight}, error "
+        f"{number_text(lowest.error)}. At iteration {index + 1} the weight is {here}, error "
+        f"{number_text(run.errors[index])}, and the tangent's slope there is "
+        f"{number_text(slope)}; the step moves the weight by "
+        f"{number_text(run.weight_steps[index])}"
+    )
+    if run.bias_steps[index]:
+        moved = number_text(run.bias_steps[index])
+        return text + f" and the bias by {moved}, so the next point lies on another slice."
+    return text + "."
+
+
+# Questions: a set-up said without its ending, and paths to tell apart --------------------------
+
+
+def _on(data: LineData, settings: LineSettings) -> str:
+    """The points one step uses."""
+    if not settings.stochastic(data.count):
+        return f"all {data.count:,} points"
+    size = settings.batch_size
+    return "one point" if size == 1 else f"a mini-batch of {size:,} points"
+
+
+def _with(settings: LineSettings) -> str:
+    if settings.adam:
+        return ", with Adam"
+    return f", with momentum {shortest_text(settings.momentum)}" if settings.momentum else ""
+
+
+def steps_text(data: LineData, settings: LineSettings) -> str:
+    """How a run steps, in a few words: on which points, with momentum or Adam."""
+    return f"{_on(data, settings)} each step{_with(settings)}"
+
+
+def setup_text(data: LineData, settings: LineSettings) -> str:
+    """A lesson-2 set-up in words, nothing about how it ends: every number carries all its
+    digits, as the answer may hang on the last of them."""
+    extra = ""
+    if settings.adam:
+        extra = f" (β₁ {shortest_text(settings.beta1)}, β₂ {shortest_text(settings.beta2)})"
+    if settings.stochastic(data.count):
+        extra += f", shuffled from seed {settings.seed:,}"
+    derivative = " and the exact derivative" if settings.exact_derivative else ""
+    frozen = [
+        f"the {name} frozen at {shortest_text(getattr(settings, name))}"
+        for name in ("weight", "bias")
+        if getattr(settings, f"freeze_{name}")
+    ]
+    moving = " and ".join(frozen) if frozen else "both weight and bias moving"
+    return (
+        f"Each step uses {_on(data, settings)}{_with(settings)}{extra}; alpha "
+        f"{shortest_text(settings.alpha)}{derivative}. The line starts at weight "
+        f"{shortest_text(settings.weight)}, bias {shortest_text(settings.bias)}, for "
+        f"{settings.iterations:,} iterations, with {moving}."
+    )
+
+
+def _wandering(run: LineRun) -> tuple[int, int, int]:
+    """A path's steps, those that raise the error over all the points, and those that turn
+    back (more than a right angle from the step before)."""
+    steps = np.column_stack([run.weight_steps, run.bias_steps])
+    rises = int((np.diff(run.errors) > 0).sum())
+    turns = int(((steps[1:] * steps[:-1]).sum(axis=1) < 0).sum())
+    return max(len(run.errors) - 1, 0), rises, turns
+
+
+def paths_text(runs: list[LineRun], labels: list[str]) -> str:
+    """Paths over one error surface, told apart by what they do, not by how they step: the
+    question "which of these paths is SGD's?" in words."""
+    first, data = runs[0], runs[0].data
+    start = numbers_apart(first.settings.weight, first.settings.bias)
+    text = (
+        f"{len(runs)} paths over the error surface's contours, all from weight {start[0]}, "
+        f"bias {start[1]}, for {len(first.weights):,} iterations"
+    )
+    if data.best_weight is not None:
+        best = numbers_apart(data.best_weight, data.best_bias)
+        text += f"; the best line is at weight {best[0]}, bias {best[1]}"
+    said = [text + "."]
+    for run, label in zip(runs, labels, strict=True):
+        steps, rises, turns = _wandering(run)
+        end = numbers_apart(run.final_weight, run.final_bias)
+        said.append(
+            f"Path {label} ends at weight {end[0]}, bias {end[1]}: its error over all the points "
+            f"rises in {rises:,} of its {steps:,} steps, and it turns back in {turns:,} of them."
+        )
+    return " ".join(said)
+
+
+def paths_answer(runs: list[LineRun], labels: list[str], answer: int) -> str:
+    """Which path is the one asked for, and how the others step."""
+    run, label = runs[answer], labels[answer]
+    steps, rises, turns = _wandering(run)
+    others = "; ".join(
+        f"{each_label}, {steps_text(each.data, each.settings)}"
+        for each, each_label in zip(runs, labels, strict=True)
+        if each is not run
+    )
+    return (
+        f"Path {label} took {steps_text(run.data, run.settings)}: each step follows its own "
+        f"batch's slope, not the full data's, so its error over all the points rose in "
+        f"{rises:,} of its {steps:,} steps and it turned back {turns:,} times. The others: "
+        f"{others}."
     )

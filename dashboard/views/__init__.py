@@ -5,7 +5,24 @@ Only these modules and ``app.py`` talk to Streamlit; the maths in ``tinynet`` ne
 
 import gc
 
-from dashboard.views import compare, curve, learning, lesson, log, quiz, snippet, sweep, teach
+from dashboard.views import (
+    compare,
+    curve,
+    learning,
+    lesson,
+    line_bridge,
+    line_code,
+    line_lesson,
+    line_log,
+    line_points,
+    line_quiz,
+    line_surface,
+    log,
+    quiz,
+    snippet,
+    sweep,
+    teach,
+)
 
 SHOW = {
     "Lesson": lesson.show,
@@ -19,6 +36,18 @@ SHOW = {
     "Teach": teach.show,
 }
 """Each view by the name the view selector and the link give it."""
+
+LINE_SHOW = {
+    "Lesson": line_lesson.show,
+    "Bridge to lesson 1": line_bridge.show,
+    "Surface in 3-D": line_surface.show,
+    "Points": line_points.show,
+    "Iteration log": line_log.show,
+    "Quiz": line_quiz.show,
+    "Code": line_code.show,
+    "Teach": teach.show_line,
+}
+"""Lesson 2's views, by the name its view selector and the link give them."""
 
 # Everything imported by now (Streamlit, Plotly, numpy, pandas, the app's own modules) lives
 # as long as the server does. Frozen, it is left out of the garbage collector's full passes,

@@ -15,7 +15,8 @@ import streamlit as st
 import tinynet
 from dashboard import class_store
 from dashboard.class_store import ClassStore, StoreUnavailableError
-from dashboard.views import common, lesson
+from dashboard.views import common, controls, lesson, line_class
+from tinynet.explain import ANSWERS, graded
 from tinynet.number_words import shortest_text
 from tinynet.presets import PRESET_OF, PRESETS
 
@@ -127,14 +128,29 @@ def store() -> ClassStore:
     return _store_on(id(engine), engine)
 
 
-def question(source: str, settings: tinynet.Settings) -> dict[str, Any]:
-    """The question on one of the article's experiments, or on ``settings`` for SETUP."""
+Question = tinynet.Settings | line_class.LineQuestion
+"""A question as the pages use it: a set-up of lesson 1, or lesson 2's question."""
+SetUp = tinynet.Settings | line_class.Setup
+"""What the teacher's page offers as "the current set-up": the lesson's own."""
+
+
+def questions(setup: SetUp) -> dict[str, str]:
+    """The questions a teacher can ask in the lesson of ``setup``, by key."""
+    return line_class.QUESTIONS if isinstance(setup, line_class.Setup) else QUESTIONS
+
+
+def question(source: str, settings: SetUp) -> dict[str, Any]:
+    """The question on one of the experiments, or on ``settings`` for SETUP."""
+    if isinstance(settings, line_class.Setup):
+        return line_class.question(source, settings)
     chosen = PRESET_OF[source].settings if source in PRESET_OF else settings
     return {"source": source, "settings": dataclasses.asdict(chosen)}
 
 
-def settings_of(asked: dict[str, Any] | None) -> tinynet.Settings:
+def settings_of(asked: dict[str, Any] | None) -> Question:
     """The set-up of a question as the store gave it back (ValueError if it is not one)."""
+    if line_class.owns(asked):
+        return line_class.of(asked)
     try:
         return tinynet.Settings(**asked["settings"])
     except (KeyError, TypeError) as error:
@@ -143,22 +159,84 @@ def settings_of(asked: dict[str, Any] | None) -> tinynet.Settings:
 
 def title(asked: dict[str, Any] | None) -> str:
     """A question's title: the experiment's, by its key (never text read back as it is)."""
+    if line_class.owns(asked):
+        return line_class.QUESTIONS.get(asked.get("source"), "A question")
     return QUESTIONS.get(asked.get("source") if isinstance(asked, dict) else None, "A question")
 
 
-def truth(settings: tinynet.Settings) -> tuple[str, float | None]:
+def choices(asked: Question) -> tuple[str, ...]:
+    """The question's choices, as the store keeps them."""
+    return line_class.choices(asked) if isinstance(asked, line_class.LineQuestion) else CHOICES
+
+
+def answers(asked: Question | None) -> dict[str, str]:
+    """Each choice of the question in words."""
+    return line_class.answers(asked) if isinstance(asked, line_class.LineQuestion) else ANSWERS
+
+
+def prompt(asked: Question | None) -> str:
+    if isinstance(asked, line_class.LineQuestion):
+        return line_class.prompt(asked)
+    return "What will the weight do?"
+
+
+def graded_vote(asked: Question | None, guess: str | None, answer: str) -> tuple:
+    """A vote against the answer, and the sentence that says so, as Markdown."""
+    if isinstance(asked, line_class.LineQuestion):
+        return line_class.graded_answer(asked, guess, answer)
+    return graded(guess, answer)
+
+
+def reason(asked: Question) -> str:
+    """Why the answer is what it is, from the run itself."""
+    if isinstance(asked, line_class.LineQuestion):
+        return line_class.reason(asked)
+    return tinynet.verdict(common.train(asked)).reason
+
+
+def unsure(asked: Question) -> str | None:
+    """What to tell the teacher when the answer is only the likely one; None when it is sure."""
+    if isinstance(asked, line_class.LineQuestion):
+        if asked.paths or line_class.truth_is_sure(asked):
+            return None
+        return (
+            "How this set-up ends is what its run shows when played on for thousands of "
+            "iterations, not a proof: the answer the class will be given is only the likely one."
+        )
+    if tinynet.fate(asked).sure:
+        return None
+    return (
+        "How this set-up ends cannot be told for sure without playing it for longer than "
+        "any computer can: the answer the class will be given is only the likely one."
+    )
+
+
+def load(asked: Question) -> None:
+    """Put a question's set-up into its lesson's controls, and open that lesson."""
+    if isinstance(asked, line_class.LineQuestion):
+        line_class.load(asked)
+        return
+    controls.load(asked)
+    st.session_state.lesson = "1"
+
+
+def truth(settings: Question) -> tuple[str, float | None]:
     """The right answer, and the weight after the first update (None when it is too large
     for a guess: the store bounds every number)."""
+    if isinstance(settings, line_class.LineQuestion):
+        return line_class.truth(settings)
     run = common.train(settings)
     weight = float(run.weights[1]) if len(run.weights) >= 2 else run.final_weight
     fits = math.isfinite(weight) and abs(weight) <= class_store.MAX_NUMBER
     return tinynet.verdict(run).outcome, weight if fits else None
 
 
-def described(settings: tinynet.Settings) -> str:
+def described(settings: Question) -> str:
     """A question's set-up in words: the method and the numbers it starts from, nothing
     about how it ends. Every number carries all its digits, as the answer may hang on the
     last of them (weight 1.3333333333333333 stays on the answer, 1.3333 blows up)."""
+    if isinstance(settings, line_class.LineQuestion):
+        return line_class.described(settings)
     if settings.method == "up_and_down":
         method = f"Up and down, with a step of {shortest_text(settings.step)}"
     else:
@@ -174,7 +252,7 @@ def described(settings: tinynet.Settings) -> str:
 
 def show_question(
     state: class_store.ClassState, heading: Callable[[str], object]
-) -> tinynet.Settings | None:
+) -> Question | None:
     """A question's number, title and set-up, under ``heading`` (nothing about how it
     ends); None, after saying so, when it is not a question of this app."""
     try:
@@ -184,11 +262,17 @@ def show_question(
         return None
     heading(f"Question {state.question_number}: {title(state.question)}")
     st.markdown(described(settings))
+    if isinstance(settings, line_class.LineQuestion) and settings.paths:
+        look = common.Page(bool(st.session_state.get("presenter")), common.is_phone())
+        line_class.paths_chart(settings, look, revealed=state.phase == "revealed")
     return settings
 
 
-def show_run(settings: tinynet.Settings, page: common.Page) -> None:
+def show_run(settings: Question, page: common.Page) -> None:
     """The lesson's charts of a revealed question's run, with the player to step them."""
+    if isinstance(settings, line_class.LineQuestion):
+        line_class.show_run(settings, page)
+        return
     run = common.train(settings)
     if not len(run.errors):
         st.info(common.NO_ITERATION)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import string
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,10 +14,20 @@ import streamlit as st
 
 import tinynet
 from dashboard.charts import PLAIN, PRESENTER, Look
-from dashboard.link import FIELDS
+from dashboard.link import FIELDS, LESSONS, Points
 
 NO_ITERATION = "The very first error overflowed, so there is no iteration to show."
 CHART_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
+BOXES = {  # a verdict's box, by what the run does and whether it got there
+    ("converges", True): st.success,
+    ("converges", False): st.info,
+    ("bounces", True): st.info,
+    ("bounces", False): st.info,
+    ("stalls", True): st.warning,
+    ("stalls", False): st.warning,
+    ("diverges", True): st.error,
+    ("diverges", False): st.error,
+}
 
 
 @dataclass(frozen=True)
@@ -99,7 +110,13 @@ def cached(function: Callable[..., Any]) -> Callable[..., Any]:
     """
     return st.cache_data(
         max_entries=128,
-        hash_funcs={tinynet.Settings: repr, Look: repr, Page: repr},
+        hash_funcs={
+            tinynet.Settings: repr,
+            tinynet.LineSettings: repr,
+            Points: repr,  # names own points by their fingerprint, not by every value
+            Look: repr,
+            Page: repr,
+        },
         show_spinner=False,  # a drawing takes milliseconds: a spinner would only flicker
     )(function)
 
@@ -135,6 +152,32 @@ class Spec(go.Figure):
 def chart(spec: dict, key: str, alt: str) -> None:
     """A Plotly chart the width of its column; ``alt`` names it for screen readers."""
     st.plotly_chart(Spec(spec), width="stretch", key=key, config=CHART_CONFIG, alt=alt)
+
+
+def escape_markdown(text: str) -> str:
+    """``text`` shown literally: every ASCII punctuation mark escaped for Markdown."""
+    return "".join(f"\\{char}" if char in string.punctuation else char for char in text)
+
+
+def lesson_choice() -> None:
+    """The lesson selector, at the top of the sidebar: the link carries its choice as
+    ``lesson``. (Its widget has a key of its own: lesson 1's chart is keyed "lesson".)"""
+    field = FIELDS["lesson"]
+    st.session_state.lesson_choice = st.session_state.lesson
+    st.segmented_control(
+        field.label,
+        tuple(LESSONS),
+        format_func=LESSONS.get,
+        key="lesson_choice",
+        required=True,
+        help=field.help,
+        width="stretch",
+        on_change=_choose_lesson,
+    )
+
+
+def _choose_lesson() -> None:
+    st.session_state.lesson = st.session_state.lesson_choice
 
 
 def number_setting(key: str, **options: object) -> None:

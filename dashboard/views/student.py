@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-import tinynet
 from dashboard import class_store
 from dashboard.class_store import (
     ClassError,
@@ -17,7 +16,7 @@ from dashboard.class_store import (
     Vote,
 )
 from dashboard.views import classes, common
-from tinynet.explain import ANSWERS, bonus_graded, graded
+from tinynet.explain import bonus_graded
 from tinynet.number_words import number_text
 
 # Seconds between a phone's looks at the class. Each look is a fragment run of a few
@@ -127,7 +126,7 @@ def mine(state: ClassState, held: Seat) -> Vote | None:
     return kept[1]
 
 
-def voting(state: ClassState, held: Seat) -> None:
+def voting(state: ClassState, held: Seat, words: dict[str, str]) -> None:
     chosen = mine(state, held)
     st.session_state.class_choice = chosen.choice if chosen else None
     focused = st.session_state.pop("class_focus", None)
@@ -136,7 +135,7 @@ def voting(state: ClassState, held: Seat) -> None:
             picked = chosen is not None and chosen.choice == choice
             with common.focus_here(focused == choice):
                 st.button(
-                    ANSWERS.get(choice, choice),
+                    words.get(choice, choice),
                     on_click=vote,
                     args=(choice,),
                     key=f"class_vote_{choice}",
@@ -161,21 +160,21 @@ def voting(state: ClassState, held: Seat) -> None:
         )
         return
     bonus = "" if chosen.bonus is None else f", with the bonus {number_text(chosen.bonus, 10)}"
-    said = f"**Your vote is in:** {ANSWERS.get(chosen.choice, chosen.choice).lower()}{bonus}."
+    said = f"**Your vote is in:** {words.get(chosen.choice, chosen.choice).lower()}{bonus}."
     classes.news(f"{said} You can change it until voting closes.", st.success)
 
 
-def closed(state: ClassState, held: Seat) -> None:
+def closed(state: ClassState, held: Seat, words: dict[str, str]) -> None:
     chosen = mine(state, held)
     if chosen is None:
         said = "Voting is closed, and you did not vote in this round."
     else:
-        said = f"Voting is closed. Your vote: {ANSWERS.get(chosen.choice, chosen.choice).lower()}."
+        said = f"Voting is closed. Your vote: {words.get(chosen.choice, chosen.choice).lower()}."
     classes.news(said)
     st.markdown("Talk it over with your neighbours while you wait for your teacher.")
 
 
-def asked(state: ClassState) -> tinynet.Settings | None:
+def asked(state: ClassState) -> classes.Question | None:
     """The question's title and set-up (nothing about how it ends); None if unreadable."""
     return classes.show_question(state, st.header)
 
@@ -207,16 +206,17 @@ def panel(held: Seat) -> None:
             st.session_state.pop(key, None)
         st.session_state.class_question_shown = state.question_number
     st.session_state.class_round_shown = state.round_number
-    if asked(state) is None:
+    question = asked(state)
+    if question is None:
         return
     if state.phase == "voting" and state.round_number > 1:
         st.markdown("**Round 2:** after talking it over, vote again (or keep your answer).")
-    st.markdown("**What will the weight do?**")
+    st.markdown(f"**{classes.prompt(question)}**")
     try:
         if state.phase == "voting":
-            voting(state, held)
+            voting(state, held, classes.answers(question))
         else:
-            closed(state, held)
+            closed(state, held, classes.answers(question))
     except StoreUnavailableError:
         st.error(classes.UNREACHABLE)
 
@@ -236,10 +236,10 @@ def watch(code: str, question_number: int) -> None:
         st.rerun()
 
 
-def result(state: ClassState, held: Seat) -> None:
+def result(state: ClassState, held: Seat, question: classes.Question) -> None:
     """Right or wrong on this student's last vote, and the bonus against the true weight."""
     last = classes.store().my_vote(held.code, held.key)
-    right, said = graded(last and last.choice, state.answer)
+    right, said = classes.graded_vote(question, last and last.choice, state.answer)
     if right is None:
         classes.news(f"{said} You did not vote on this question.")
     else:
@@ -252,8 +252,8 @@ def revealed(state: ClassState, held: Seat, page: common.Page) -> None:
     settings = asked(state)
     if settings is None:
         return
-    result(state, held)
-    st.markdown(tinynet.verdict(common.train(settings)).reason)
+    result(state, held, settings)
+    st.markdown(classes.reason(settings))
     st.subheader("The run")
     classes.show_run(settings, page)
 

@@ -8,8 +8,9 @@ from urllib.parse import urlencode
 import streamlit as st
 
 import tinynet
-from dashboard.link import CONTROLS, FIELDS, to_query
-from dashboard.views import common, teacher
+from dashboard.link import CONTROLS, FIELDS, LINE_CONTROLS, Points, to_query
+from dashboard.views import common, line_class, teacher
+from tinynet.line import LineSettings
 
 
 def share_link(values: dict[str, object]) -> str:
@@ -24,10 +25,12 @@ def tools() -> None:
         "address bar: it always holds the same)."
     )
     st.toggle(FIELDS["presenter"].label, key="presenter", help=FIELDS["presenter"].help)
+    lesson = CONTROLS if st.session_state.lesson == "1" else LINE_CONTROLS
+    others = tuple(key for key in st.session_state.hide if key not in lesson)
     st.multiselect(
         "Hide controls from students",
-        CONTROLS,
-        format_func=lambda key: FIELDS[key].label,
+        lesson + others,  # the other lesson's hidden controls stay hidden, and can be shown
+        format_func=lambda key: FIELDS[key].label + (" (other lesson)" if key in others else ""),
         key="hide",
         help="Hidden controls keep their values; the link carries both.",
     )
@@ -37,6 +40,11 @@ def tools() -> None:
         help="Select it and copy it; students who open it see this view too, so send them to "
         "another one first if you like.",
     )
+    if st.session_state.lesson == "2" and st.session_state.line_data == "own":
+        st.caption(
+            "Your own points stay in this session: the link cannot carry them, so it opens on "
+            "the patients' points. Share the CSV file with the link."
+        )
 
 
 def show(settings: tinynet.Settings, page: common.Page) -> None:
@@ -48,3 +56,8 @@ def show(settings: tinynet.Settings, page: common.Page) -> None:
     teacher.show(settings, page)
     with st.expander("Presenter mode, hidden controls and the link to this set-up"):
         tools()
+
+
+def show_line(points: Points, settings: LineSettings, page: common.Page) -> None:
+    """The same tools in lesson 2, where class mode asks lesson 2's questions."""
+    show(line_class.Setup(points, settings), page)

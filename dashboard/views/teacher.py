@@ -10,11 +10,9 @@ from dataclasses import dataclass
 import segno
 import streamlit as st
 
-import tinynet
 from dashboard import class_charts
 from dashboard.class_store import ClassError, ClassState, StoreUnavailableError, UnknownClassError
 from dashboard.views import classes, common
-from dashboard.views.controls import load
 from tinynet.explain import ANSWERS
 from tinynet.number_words import number_text
 
@@ -93,13 +91,18 @@ def start() -> None:
     st.session_state.class_running = Running(code, key)
 
 
-def ask(running: Running, settings: tinynet.Settings) -> None:
-    asked = classes.question(st.session_state.class_source, settings)
-    answer, weight = classes.truth(classes.settings_of(asked))
+def ask(running: Running, settings: classes.SetUp, source_key: str) -> None:
+    asked = classes.question(st.session_state[source_key], settings)
+    question = classes.settings_of(asked)
+    answer, weight = classes.truth(question)
     if st.session_state.class_bonus and weight is None:
-        raise ClassError("This set-up's first update is too big to guess: ask without the bonus.")
+        raise ClassError(
+            "This question's first update is too big to guess, or it has none: ask without "
+            "the bonus."
+        )
     bonus = weight if st.session_state.class_bonus else None
-    classes.store().ask(running.code, running.key, asked, classes.CHOICES, answer, bonus)
+    choices = classes.choices(question)
+    classes.store().ask(running.code, running.key, asked, choices, answer, bonus)
 
 
 def close(running: Running) -> None:
@@ -118,7 +121,7 @@ def reveal(running: Running) -> None:
     """Reveal, then load the question's set-up: the header and sidebar show its run too."""
     store = classes.store()
     store.reveal(running.code, running.key)
-    load(classes.settings_of(store.state(running.code).question))
+    classes.load(classes.settings_of(store.state(running.code).question))
 
 
 def ask_to_end(running: Running) -> None:
@@ -238,16 +241,17 @@ def joining(code: str, phase: str) -> None:
         )
 
 
-def asked(state: ClassState) -> tinynet.Settings | None:
+def asked(state: ClassState) -> classes.Question | None:
     """The question as the class sees it: its set-up and the four answers, not the truth."""
     settings = classes.show_question(state, st.subheader)
     if settings is None:
         return None
     if state.phase == "voting" and state.round_number > 1:
         st.markdown(f"**Round {state.round_number}**: vote again after talking it over.")
-    answers = "\n".join(f"- {ANSWERS[choice]}" for choice in state.choices if choice in ANSWERS)
+    words = classes.answers(settings)
+    answers = "\n".join(f"- {words[choice]}" for choice in state.choices if choice in words)
     bonus = "\n\nBonus: the weight after the first update." if state.asks_bonus else ""
-    st.markdown(f"**What will the weight do?**\n\n{answers}{bonus}")
+    st.markdown(f"**{classes.prompt(settings)}**\n\n{answers}{bonus}")
     return settings
 
 
@@ -255,7 +259,11 @@ def votes(state: ClassState, page: common.Page) -> None:
     """The answers' bars, the rounds side by side, beside the histogram of the bonus guesses;
     the right answer and the true weight marked once revealed."""
     tally = classes.store().tally(state.code)
-    labels = [ANSWERS.get(choice, choice) for choice in tally.choices]
+    try:
+        words = classes.answers(classes.settings_of(state.question))
+    except ValueError:
+        words = ANSWERS
+    labels = [words.get(choice, choice) for choice in tally.choices]
     counts = [[round_counts[choice] for choice in tally.choices] for round_counts in tally.counts]
     right = tally.choices.index(state.answer) if state.answer in tally.choices else None
     answers, guesses = st.columns(2) if state.asks_bonus else (st.container(), None)
@@ -280,7 +288,7 @@ def steps(*buttons: tuple[str, Callable[..., None]]) -> None:
             button(label, action, primary=number == 0)
 
 
-def question_and_join(running: Running, state: ClassState) -> tinynet.Settings | None:
+def question_and_join(running: Running, state: ClassState) -> classes.Question | None:
     """The question beside how to join (late comers still can) and, while voting, the count."""
     question, side = st.columns([3, 2])
     with question:
@@ -292,25 +300,29 @@ def question_and_join(running: Running, state: ClassState) -> tinynet.Settings |
     return settings
 
 
-def waiting(running: Running, state: ClassState, settings: tinynet.Settings) -> None:
+def waiting(running: Running, state: ClassState, settings: classes.SetUp) -> None:
     joining(running.code, state.phase)
     st.subheader("Ask a question")
+    offered = classes.questions(settings)
+    lesson_one = offered is classes.QUESTIONS
+    source_key = "class_source" if lesson_one else "class_line_source"  # their keys differ
     source = st.radio(
-        "The question: what will the weight do in…",
-        tuple(classes.QUESTIONS),
-        format_func=classes.QUESTIONS.get,
-        key="class_source",
+        "The question: what will the weight do in…" if lesson_one else "The question",
+        tuple(offered),
+        format_func=offered.get,
+        key=source_key,
     )
-    chosen = classes.settings_of(classes.question(source, settings))
+    try:
+        chosen = classes.settings_of(classes.question(source, settings))
+    except ClassError as error:
+        st.warning(str(error))
+        return
     st.caption(classes.described(chosen))
-    if not tinynet.fate(chosen).sure:
-        st.warning(
-            "How this set-up ends cannot be told for sure without playing it for longer than "
-            "any computer can: the answer the class will be given is only the likely one."
-        )
+    if (unsure := classes.unsure(chosen)) is not None:
+        st.warning(unsure)
     st.toggle("Bonus: also ask for the weight after the first update", key="class_bonus")
     with common.focus_here(focusing()), st.container(horizontal=True):
-        button("Open voting", ask, settings, primary=True)
+        button("Open voting", ask, settings, source_key, primary=True)
         button("End class", ask_to_end)
 
 
@@ -337,8 +349,8 @@ def revealed(running: Running, state: ClassState, page: common.Page) -> None:
     if settings is None:
         votes(state, page)
         return
-    run = common.train(settings)
-    said = f"**The answer: {ANSWERS[state.answer].lower()}.** {tinynet.verdict(run).reason}"
+    answer = classes.answers(settings)[state.answer].lower()
+    said = f"**The answer: {answer}.** {classes.reason(settings)}"
     if state.next_weight is not None:
         said += f" After the first update the weight is {number_text(state.next_weight, 10)}."
     st.success(said)
@@ -346,7 +358,7 @@ def revealed(running: Running, state: ClassState, page: common.Page) -> None:
     classes.show_run(settings, page)
 
 
-def show(settings: tinynet.Settings, page: common.Page) -> None:
+def show(settings: classes.SetUp, page: common.Page) -> None:
     """Class mode: a button to start a class, or the class this page runs, as it stands."""
     st.header("Class mode")
     if "class_notice" in st.session_state:

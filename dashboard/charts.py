@@ -25,6 +25,7 @@ from tinynet.sweep import Sweep
 from tinynet.training import Run
 
 MAX_POINTS = 2000  # per line: past this the eye cannot tell more points apart
+TICKS = ".4~g"  # tick labels of at most about six characters, which fixed margins hold
 MAX_FRAMES = 200  # animation frames of the error curve
 PAST_LIMIT = 100  # iterations of a run whose frames carry its prediction line so far
 CURVE_POINTS = 101  # of the parabola: a segment under 10 pixels wide on a 1,000-pixel chart
@@ -68,7 +69,7 @@ PRESENTER = Look(font=20, line=4, marker=11, height=420)
 """Presenter mode: type, lines and markers that read from the back of a lecture hall."""
 
 
-def _quietly(figure: Callable[..., dict]) -> Callable[..., dict]:
+def quietly(figure: Callable[..., dict]) -> Callable[..., dict]:
     """Run a figure function without numpy's overflow warnings.
 
     Runs span the whole range of doubles, so display arithmetic (a padded range,
@@ -84,7 +85,7 @@ def _quietly(figure: Callable[..., dict]) -> Callable[..., dict]:
     return quiet
 
 
-def _figure(data: list[dict], layout: dict, frames: list[dict] | None = None) -> dict:
+def figure_spec(data: list[dict], layout: dict, frames: list[dict] | None = None) -> dict:
     """A figure spec. Building Plotly's objects instead (a ``go.Figure`` validates every
     property of every trace of every frame) would cost more than the rest of a rerun."""
     return {"data": data, "layout": layout, "frames": frames or []}
@@ -164,6 +165,22 @@ def note(text: str, look: Look, **placement: object) -> dict:
     }
 
 
+def fixed_margins(layout: dict, look: Look) -> None:
+    """Margins set once, wide enough for tick labels of at most about six characters (each
+    axis's ``TICKS`` format) and the axis titles, and axes that never widen them. Plotly
+    otherwise measures every label, widens a margin and draws the whole figure again, a
+    few times over; on a page as full as the app's each measuring costs a reflow."""
+    for name, axis in layout.items():
+        if name.startswith(("xaxis", "yaxis")) and axis.get("visible", True):
+            axis["automargin"] = False
+            if axis.get("type") != "log":
+                axis.setdefault("tickformat", TICKS)
+    size, margin = look.font, layout["margin"]
+    margin.update(
+        {"l": max(margin["l"], round(5.5 * size)), "b": max(margin["b"], round(3.4 * size))}
+    )
+
+
 def _corner_note(text: str, look: Look, axis: str, x_axis: str) -> dict:
     """A note in the bottom left corner of the panel of axes ``x_axis`` and ``axis``."""
     corner = {"x": 0, "y": 0, "xanchor": "left", "yanchor": "bottom"}
@@ -190,7 +207,7 @@ def _line(x: np.ndarray, y: np.ndarray, label: str, number: int, quantity: str, 
     }
 
 
-def _padded(low: float, high: float, share: float) -> tuple[float, float]:
+def padded(low: float, high: float, share: float) -> tuple[float, float]:
     """``[low, high]`` widened by ``share`` of its width on each side, within the doubles.
 
     Halves before subtracting, so that even the widest range does not overflow.
@@ -206,7 +223,7 @@ def _floor(positive: np.ndarray) -> float:
     return smallest / 10 if smallest > 1e-300 else smallest
 
 
-@_quietly
+@quietly
 def learning_figure(
     runs: Sequence[Run],
     labels: Sequence[str],
@@ -218,11 +235,11 @@ def learning_figure(
     """The error (top) and the prediction (bottom) at each iteration, on one shared
     iteration axis, one line per run (the first is the current one).
 
-    See ``_error_panel`` and ``_prediction_panel`` for what each half shows. With ``at``,
+    See ``error_panel`` and ``_prediction_panel`` for what each half shows. With ``at``,
     the current run's iteration ``at`` is ringed, and frames move the rings in the browser;
     with ``follow`` too, the prediction axis frames the predictions so far and the target.
     """
-    error_traces, error_axis, notes = _error_panel(runs, labels, look, ("x", "y"))
+    error_traces, error_axis, notes = error_panel(runs, labels, look, ("x", "y"))
     prediction_traces, prediction_axis, more_notes = _prediction_panel(
         runs, labels, look, clip, ("x", "y2")
     )
@@ -239,7 +256,7 @@ def learning_figure(
     layout["height"] = look.height
     run = runs[0]
     if at is None or not len(run.weights):
-        return _figure(error_traces + prediction_traces, layout)
+        return figure_spec(error_traces + prediction_traces, layout)
     longest = max(len(each.weights) for each in runs)
     room = max(0.5, 0.02 * longest)
     layout["xaxis"].update({"range": [1 - room, longest + room], "autorange": False})
@@ -250,7 +267,7 @@ def learning_figure(
     lows, highs = _so_far([each.predictions for each in calm], target, longest)
     past = follow and len(run.weights) <= PAST_LIMIT
     line = prediction_traces.pop(0) if past else None
-    spec = _figure(error_traces + prediction_traces, layout)
+    spec = figure_spec(error_traces + prediction_traces, layout)
     log = error_axis.get("type") == "log"
     every = np.concatenate([each.errors for each in runs])
     floor = _floor(every[every > 0])
@@ -259,14 +276,16 @@ def learning_figure(
         return _rings(run, chosen, floor if log else None, past)
 
     def layouts(chosen: list[int]) -> list[dict]:
-        return [{"yaxis2": {"range": list(_padded(lows[i], highs[i], 0.15))}} for i in chosen]
+        return [{"yaxis2": {"range": list(padded(lows[i], highs[i], 0.15))}} for i in chosen]
 
     if follow:
-        layout["yaxis2"].update({"autorange": False, "automargin": False})
-    styles = [_ring("x", "y", look), _ring("x", "y2", look)]
+        layout["yaxis2"]["autorange"] = False
+        title_beside(layout, "yaxis2", "x", "y2")
+        fixed_margins(layout, look)
+    styles = [ring_style("x", "y", look), ring_style("x", "y2", look)]
     if line:
         styles.insert(0, {key: value for key, value in line.items() if key not in ("x", "y")})
-    return _animate(spec, len(run.weights), at, styles, moments, look, layouts if follow else None)
+    return animate(spec, len(run.weights), at, styles, moments, look, layouts if follow else None)
 
 
 def _so_far(histories: list[np.ndarray], target: float, length: int) -> tuple[np.ndarray, ...]:
@@ -281,7 +300,7 @@ def _so_far(histories: list[np.ndarray], target: float, length: int) -> tuple[np
     return lows, highs
 
 
-def _error_panel(
+def error_panel(
     runs: Sequence[Run], labels: Sequence[str], look: Look, axes: tuple[str, str]
 ) -> tuple:
     """The error at each iteration: traces, axis and notes, for the panel of ``axes`` (x, y).
@@ -341,7 +360,7 @@ def _prediction_panel(
     calm = [target] + [
         value for run, off in zip(runs, wild, strict=True) if not off for value in run.predictions
     ]
-    low, high = _padded(min(calm), max(calm), 0.15)
+    low, high = padded(min(calm), max(calm), 0.15)
     traces, notes = [], []
     for number, (run, label, off) in enumerate(zip(runs, labels, wild, strict=True)):
         keep = thin(len(run.predictions), run.predictions)
@@ -510,7 +529,7 @@ def _curve(run: Run, look: Look, hidden_axes: tuple[str, str]) -> _Curve:
             x_range, y_range = [best - half, best + half], [-0.04 * top, top]
             return _Curve(traces, x_range, y_range, best, half, settings.data)
     ends = [visited.min(), visited.max()] + ([best] if best is not None else [])
-    low, high = _padded(min(ends), max(ends), 0.08)
+    low, high = padded(min(ends), max(ends), 0.08)
     share = np.linspace(0, 1, CURVE_POINTS)
     curve_x = low * (1 - share) + high * share  # never low + (high - low) * share: it overflows
     curve_y = error_at(settings.data, curve_x, settings.target)
@@ -641,7 +660,7 @@ def _rings(run: Run, chosen: list[int], floor: float | None, past: bool) -> list
     ]
 
 
-def _ring(x_axis: str, y_axis: str, look: Look) -> dict:
+def ring_style(x_axis: str, y_axis: str, look: Look) -> dict:
     """The style of the ring round the iteration being inspected on a history chart."""
     return {
         "type": "scatter",
@@ -660,7 +679,7 @@ def _ring(x_axis: str, y_axis: str, look: Look) -> dict:
     }
 
 
-def _animate(
+def animate(
     spec: dict,
     count: int,
     at: int,
@@ -728,25 +747,31 @@ def _curve_axes(
         layout[under] = {"visible": False, "fixedrange": True, "range": span, "domain": domain}
         short = under.replace("axis", "")
         layout[name].update({"overlaying": short, "tickmode": "auto", "fixedrange": True})
-    # The ranges change frame by frame, and the margins are worked out only once: short
-    # tick labels that never grow beyond the room the margin leaves.
     # The ranges change frame by frame, and margins and titles are placed only once: short
-    # tick labels in a margin made for the longest of them, and the error axis's title
-    # beyond that margin's room for labels (Plotly would place it beside the first ones).
+    # tick labels in a margin made for the longest of them.
     size = layout["font"]["size"]
     layout[x_axis].update({"tickformat": ".7~g", "tickangle": 0, "nticks": 5, "automargin": False})
-    title = layout[y_axis].pop("title")
-    layout[y_axis].update({"tickformat": ".3~g", "automargin": False})
+    layout[y_axis]["tickformat"] = ".3~g"
     layout["margin"]["l"] = max(layout["margin"]["l"], round(5.8 * size))
+    title_beside(layout, y_axis, *(name.replace("axis", "") for name in hidden))
+
+
+def title_beside(layout: dict, y_axis: str, x_ref: str, y_ref: str) -> None:
+    """Put the title of ``y_axis`` (a layout name) beside its panel (the domains of axes
+    ``x_ref`` and ``y_ref``), beyond room for tick labels of about seven characters, where
+    frames that change the axis's range and labels never make it collide with them: Plotly
+    places an axis's own title beside the labels it first drew, and only once."""
+    size = layout["font"]["size"]
+    title = layout[y_axis].pop("title")
+    layout[y_axis]["automargin"] = False
     beside = {"x": 0, "xanchor": "right", "xshift": -round(4.2 * size), "textangle": -90}
-    x_ref, y_ref = (f"{name.replace('axis', '')} domain" for name in hidden)
-    place = {"xref": x_ref, "yref": y_ref, "y": 0.5}
+    place = {"xref": f"{x_ref} domain", "yref": f"{y_ref} domain", "y": 0.5}
     layout.setdefault("annotations", []).append(
         {"text": title["text"], "font": title["font"], "showarrow": False, **beside, **place}
     )
 
 
-@_quietly
+@quietly
 def error_curve_figure(run: Run, at: int, look: Look = PLAIN, follow: bool = True) -> dict:
     """The error as a function of the weight, the weights the run visited, and, at
     iteration ``at``, the tangent line and an arrow to the next weight.
@@ -759,7 +784,7 @@ def error_curve_figure(run: Run, at: int, look: Look = PLAIN, follow: bool = Tru
     layout = base_layout("weight", "error", look)
     layout["height"] = look.height
     _curve_axes(layout, curve, ("xaxis", "yaxis"), ("xaxis2", "yaxis2"))
-    spec = _figure(list(curve.traces), layout)
+    spec = figure_spec(list(curve.traces), layout)
     if not len(run.weights):
         return spec
     every = np.append(run.weights, run.final_weight)
@@ -768,7 +793,7 @@ def error_curve_figure(run: Run, at: int, look: Look = PLAIN, follow: bool = Tru
     def layouts(chosen: list[int]) -> list[dict]:
         return [_window_layout(windows, index, ("xaxis", "yaxis")) for index in chosen]
 
-    return _animate(
+    return animate(
         spec,
         len(run.weights),
         at,
@@ -780,7 +805,7 @@ def error_curve_figure(run: Run, at: int, look: Look = PLAIN, follow: bool = Tru
     )
 
 
-@_quietly
+@quietly
 def lesson_figure(
     run: Run, at: int, look: Look = PLAIN, stacked: bool = False, follow: bool = True
 ) -> dict:
@@ -794,7 +819,7 @@ def lesson_figure(
     best weight, the prediction panel the predictions so far and the target.
     """
     curve = _curve(run, look, ("x4", "y4"))
-    errors, error_axis, notes = _error_panel([run], ["error"], look, ("x2", "y2"))
+    errors, error_axis, notes = error_panel([run], ["error"], look, ("x2", "y2"))
     predictions, prediction_axis, more_notes = _prediction_panel(
         [run], ["prediction"], look, False, ("x3", "y3")
     )
@@ -815,7 +840,7 @@ def lesson_figure(
     layout["xaxis3"] = axis_style("iteration", look, **iterations)
     layout["yaxis2"], layout["yaxis3"] = error_axis, prediction_axis
     if follow:  # its range moves frame by frame: its labels must not move the margins
-        prediction_axis.update({"autorange": False, "automargin": False})
+        prediction_axis["autorange"] = False
     positive = run.errors[run.errors > 0]
     if error_axis.get("type") == "log" and positive.size:  # a short panel: three labels fit
         decades = math.log10(positive.max()) - math.log10(_floor(positive))
@@ -835,11 +860,14 @@ def lesson_figure(
         layout[f"xaxis{number}"]["anchor"] = f"y{number}"
         layout[f"yaxis{number}"].update({"domain": domains[f"y{number}"], "anchor": f"x{number}"})
     _curve_axes(layout, curve, ("xaxis", "yaxis"), ("xaxis4", "yaxis4"))
+    if follow:
+        title_beside(layout, "yaxis3", "x3", "y3")
+    fixed_margins(layout, look)
     # Following a short run, the prediction line shows only the iterations so far: lines
     # to the points yet to come would leave the framed panel at every iteration.
     past = follow and 0 < len(run.weights) <= PAST_LIMIT
     line = predictions.pop(0) if past else None
-    spec = _figure([*curve.traces, *errors, *predictions], layout)
+    spec = figure_spec([*curve.traces, *errors, *predictions], layout)
     if not len(run.weights):
         return spec
     log = error_axis.get("type") == "log"
@@ -857,15 +885,15 @@ def lesson_figure(
         ranges = []
         for index in chosen:
             axes = _window_layout(windows, index, ("xaxis", "yaxis")) if curve.best else {}
-            so_far = _padded(lows[index], highs[index], 0.15)
+            so_far = padded(lows[index], highs[index], 0.15)
             ranges.append({**axes, "yaxis3": {"range": list(so_far)}})
         return ranges
 
-    styles = [*_moving(look), _ring("x2", "y2", look), _ring("x3", "y3", look)]
+    styles = [*_moving(look), ring_style("x2", "y2", look), ring_style("x3", "y3", look)]
     if line:
         styles.insert(0, {key: value for key, value in line.items() if key not in ("x", "y")})
     kept = (0,) if curve.best is not None else ()  # the exact curve, on its hidden axes
-    return _animate(
+    return animate(
         spec, len(run.weights), at, styles, moments, look, layouts if follow else None, kept
     )
 
@@ -897,7 +925,7 @@ def _slider(names: list[str], active: int, look: Look, label: str = "center") ->
     }
 
 
-@_quietly
+@quietly
 def sweep_figure(result: Sweep, alpha: float, analysis: Stability, look: Look = PLAIN) -> dict:
     """Final error and iterations to reach the tolerance against alpha (log axes),
     with the regimes shaded and the current alpha marked.
@@ -968,7 +996,7 @@ def sweep_figure(result: Sweep, alpha: float, analysis: Stability, look: Look = 
             layout[axis].update({"range": [math.log10(low), math.log10(high)], "autorange": False})
     layout["shapes"], layout["annotations"] = shapes, annotations
     layout["height"] = look.height
-    return _figure(traces, layout)
+    return figure_spec(traces, layout)
 
 
 def _heights(*panels: list[np.ndarray]) -> list[tuple[float, float]]:

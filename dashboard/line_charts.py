@@ -5,7 +5,7 @@ error surface over (weight, bias) with the path, the steepest-descent arrow and 
 taken; the error per iteration; and the line over the points at each iteration. The bridge
 holds the slice of the surface along the weight (lesson 1's error curve) beside the surface.
 Every surface comes from the data's sums, so it costs the same for 8 points or 100,000.
-The frames move only the parts that change, as lesson 1's do (``charts._animate``).
+The frames move only the parts that change, as lesson 1's do (``charts.animate``).
 """
 
 from __future__ import annotations
@@ -30,15 +30,16 @@ from dashboard.charts import (
     VERMILLION,
     WINDOW_ROOM,
     Look,
-    _animate,
-    _error_panel,
-    _figure,
-    _padded,
-    _quietly,
-    _ring,
+    animate,
     axis_style,
     base_layout,
+    error_panel,
+    figure_spec,
+    fixed_margins,
     note,
+    padded,
+    quietly,
+    ring_style,
     text_font,
     thin,
 )
@@ -58,7 +59,6 @@ FAR = 100.0  # path points this many times higher above the least error than the
 # are left out of the surface's window: a run that blows up leaves the chart (a note says so)
 FRAMES = 30  # frames at most: every one of the first 15 iterations, where a run changes most,
 # then evenly spaced. A slider of more steps, with more frames, slows the page's drawing.
-TICKS = ".4~g"  # tick labels of at most about six characters, which fixed margins hold
 DIGITS = 7  # significant digits of each mini-batch's error: far finer than a pixel
 
 
@@ -108,7 +108,7 @@ def window(run: LineRun) -> Window:
     for (low, high), width in zip(spans, widths, strict=True):
         middle = low / 2 + high / 2
         half = largest if equal else (width or largest / EQUAL_SCALES)
-        ranges.append(_padded(middle - half, middle + half, 0.12))
+        ranges.append(padded(middle - half, middle + half, 0.12))
     left = int(len(weights) - 1 - near[:-1].sum()) if len(run.weights) else 0
     return Window(ranges[0], ranges[1], bool(equal), max(left, 0))
 
@@ -271,20 +271,6 @@ def surface_axes(layout: dict, area: Window, look: Look, axes: tuple[str, str]) 
         layout[x_axis]["constrain"] = "domain"
 
 
-def fixed_margins(layout: dict, look: Look) -> None:
-    """Margins set once, wide enough for tick labels of at most about six characters (each
-    axis's ``TICKS`` format) and the axis titles, and axes that never widen them. Plotly
-    otherwise measures every label, widens a margin and draws the whole figure again, a
-    few times over; on a page as full as the app's each measuring costs a reflow."""
-    for name, axis in layout.items():
-        if name.startswith(("xaxis", "yaxis")) and axis.get("visible", True):
-            axis["automargin"] = False
-            if axis.get("type") != "log":
-                axis.setdefault("tickformat", TICKS)
-    size = look.font
-    layout["margin"].update({"l": round(5.5 * size), "b": round(3.4 * size)})
-
-
 def surface_notes(run: LineRun, area: Window, look: Look, axes: tuple[str, str]) -> list[dict]:
     """What the surface panel cannot show by itself: a path that leaves it, two scales."""
     said = []
@@ -402,7 +388,7 @@ def surface_moving(look: Look, axes: tuple[str, str]) -> list[dict]:
 def _error_traces(run: LineRun, look: Look, axes: tuple[str, str]) -> tuple[list, dict, list]:
     """Lesson 1's error panel for the full data's error, with the least error as a dashed
     line and, when steps see only some points, each mini-batch's own error."""
-    traces, panel_axis, notes = _error_panel([run], ["error, all points"], look, axes)
+    traces, panel_axis, notes = error_panel([run], ["error, all points"], look, axes)
     x_axis, y_axis = axes
     log = panel_axis.get("type") == "log"
     for trace in traces:
@@ -457,12 +443,12 @@ def _shown_points(run: LineRun) -> np.ndarray:
 
 def _point_range(run: LineRun) -> tuple[list[float], list[float]]:
     data = run.data
-    xs = _padded(float(data.xs.min()), float(data.xs.max()), 0.05)
+    xs = padded(float(data.xs.min()), float(data.xs.max()), 0.05)
     ys = [float(data.ys.min()), float(data.ys.max())]
     if data.best_weight is not None:
         ends = data.best_weight * np.array(xs) + data.best_bias
         ys += [float(ends.min()), float(ends.max())]
-    return list(xs), list(_padded(min(ys), max(ys), 0.15))
+    return list(xs), list(padded(min(ys), max(ys), 0.15))
 
 
 def line_traces(run: LineRun, look: Look, axes: tuple[str, str]) -> list[dict]:
@@ -559,7 +545,7 @@ def line_moments(run: LineRun, chosen: list[int]) -> list[list[dict]]:
 # The figures ------------------------------------------------------------------------------
 
 
-@_quietly
+@quietly
 def lesson_figure(run: LineRun, at: int, look: Look = PLAIN, stacked: bool = False) -> dict:
     """The error surface with the path, the steepest-descent arrow and the step taken at
     iteration ``at`` (left, or on top when ``stacked`` for a phone), beside the line over
@@ -595,7 +581,7 @@ def lesson_figure(run: LineRun, at: int, look: Look = PLAIN, stacked: bool = Fal
     x_name.update({"xanchor": "left", "yanchor": "middle", "font": text_font(look)})
     layout["annotations"] = [*notes, x_name, *surface_notes(run, area, look, ("x", "y"))]
     fixed_margins(layout, look)
-    spec = _figure([*surface, *points, *errors], layout)
+    spec = figure_spec([*surface, *points, *errors], layout)
     if not len(run.weights):
         return spec
     log = error_axis.get("type") == "log"
@@ -619,10 +605,10 @@ def lesson_figure(run: LineRun, at: int, look: Look = PLAIN, stacked: bool = Fal
     styles = [
         *surface_moving(look, ("x", "y")),
         *line_moving(run, look, ("x3", "y3")),
-        _ring("x2", "y2", look),
+        ring_style("x2", "y2", look),
     ]
     frames = frame_indices(len(run.weights))
-    return _animate(spec, len(run.weights), at, styles, moments, look, frames=frames)
+    return animate(spec, len(run.weights), at, styles, moments, look, frames=frames)
 
 
 # The bridge to lesson 1: the slice along the weight ---------------------------------------
@@ -710,7 +696,7 @@ def _slice_moments(run: LineRun, cuts: Slices, area: Window, chosen: list[int]) 
     return moments
 
 
-@_quietly
+@quietly
 def bridge_figure(run: LineRun, at: int, look: Look = PLAIN, stacked: bool = False) -> dict:
     """The surface with the slice through the current point along the weight (left, or on
     top when ``stacked``), beside that slice: lesson 1's error curve, with its tangent and
@@ -779,7 +765,7 @@ def bridge_figure(run: LineRun, at: int, look: Look = PLAIN, stacked: bool = Fal
     }
     layout["annotations"] = [title, *surface_notes(run, area, look, ("x", "y"))]
     fixed_margins(layout, look)
-    spec = _figure([*curve, *surface], layout)
+    spec = figure_spec([*curve, *surface], layout)
     if not len(run.weights):
         return spec
     cuts = slices(run)
@@ -811,7 +797,7 @@ def bridge_figure(run: LineRun, at: int, look: Look = PLAIN, stacked: bool = Fal
         },
         _arrow("the weight's step", GREEN, look, "dot", on_slice),
     ]
-    return _animate(
+    return animate(
         spec,
         len(run.weights),
         at,
@@ -827,7 +813,7 @@ def bridge_figure(run: LineRun, at: int, look: Look = PLAIN, stacked: bool = Fal
 # The surface in 3-D -------------------------------------------------------------------------
 
 
-@_quietly
+@quietly
 def surface_3d_figure(run: LineRun, at: int, look: Look = PLAIN) -> dict:
     """The error over (weight, bias) as a surface in three dimensions, with the path, the
     point of iteration ``at`` and the best line. No frames: the scene turns under a pointer."""
@@ -915,7 +901,7 @@ def surface_3d_figure(run: LineRun, at: int, look: Look = PLAIN) -> dict:
         "aspectmode": "cube",
     }
     layout["height"] = look.height
-    return _figure(traces, layout)
+    return figure_spec(traces, layout)
 
 
 # Which of these paths is SGD's? --------------------------------------------------------------
@@ -935,7 +921,7 @@ def _joined(areas: list[Window]) -> Window:
     return Window(weights, biases, equal, sum(area.left for area in areas))
 
 
-@_quietly
+@quietly
 def paths_figure(runs: list[LineRun], names: list[str], look: Look = PLAIN) -> dict:
     """Several runs' paths over one error surface, each with a colour, a dash and a marker of
     its own (never told apart by colour alone), named ``names``: letters while a question is
@@ -968,4 +954,4 @@ def paths_figure(runs: list[LineRun], names: list[str], look: Look = PLAIN) -> d
     surface_axes(layout, area, look, ("xaxis", "yaxis"))
     layout["annotations"] = surface_notes(first, area, look, ("x", "y"))
     layout["height"] = look.height
-    return _figure(traces, layout)
+    return figure_spec(traces, layout)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
+import contextvars
 import re
 import socket
 import subprocess
@@ -178,7 +179,22 @@ def run_apart(work: Coroutine[Any, Any, Any]) -> Any:
     """Run ``work`` to its end on an event loop of its own, in a thread of its own: while a
     Playwright browser is open, it holds this thread's loop, and ``asyncio.run`` refuses."""
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, work).result()
+        return pool.submit(asyncio.run, _closing(work)).result()
+
+
+_OPENED: contextvars.ContextVar[list[Session]] = contextvars.ContextVar("opened")
+
+
+async def _closing(work: Coroutine[Any, Any, Any]) -> Any:
+    """``work``, then every session it opened closed, whether it ended well or failed: a
+    failed check must not leave websockets open for a later test to trip over."""
+    opened: list[Session] = []
+    _OPENED.set(opened)
+    try:
+        return await work
+    finally:
+        for page in opened:
+            await page.close()
 
 
 CODE = re.compile(r"[23456789A-HJKMNP-Z]{6}")  # a join code, as the projector shows it
@@ -285,6 +301,13 @@ class Session:
             task.cancel()
         self.polls.clear()
 
+    async def close(self) -> None:
+        """The tab closed: no more timers, the websocket shut, the listener done."""
+        self.stop()
+        await self.socket.close()
+        if self.listening:
+            await self.listening
+
 
 async def open_session(url: str, name: str, query: str, address: str | None = None) -> Session:
     """A tab opened at ``url?query``, after its first run. With ``address``, the page comes
@@ -298,6 +321,9 @@ async def open_session(url: str, name: str, query: str, address: str | None = No
         additional_headers={"X-Forwarded-For": address} if address else None,
     )
     page = Session(name, socket, query)
+    opened = _OPENED.get(None)
+    if opened is not None:
+        opened.append(page)
     page.listening = asyncio.create_task(page.listen())
     await page.rerun()
     await asyncio.wait_for(page.finished.wait(), TIMEOUT)

@@ -148,12 +148,19 @@ def chromium() -> Iterator[Any]:
             browser.close()
 
 
+WIDGETS_MOUNTED = "!document.querySelector('[data-testid=stSkeleton]')"
+"""No widget is still a placeholder: on a first visit Streamlit fetches the code of most
+widgets after the script has finished, and draws a grey skeleton (which nothing can focus)
+until it arrives."""
+
+
 def wait_drawn(page: Any, charts: bool = True, timeout: float = 60_000) -> None:
-    """Wait until the page's script is idle and, with ``charts``, every chart it sent
-    has drawn its lines (a Playwright page; ``timeout`` in milliseconds)."""
+    """Wait until the page's script is idle, its widgets are drawn and, with ``charts``,
+    every chart it sent has drawn its lines (a Playwright page; ``timeout`` in ms)."""
     if charts:
         page.wait_for_selector(DRAWN, timeout=timeout)
     page.wait_for_selector(IDLE, timeout=timeout)
+    page.wait_for_function(WIDGETS_MOUNTED, timeout=timeout)
     if charts:
         page.wait_for_function(EVERY_CHART_DRAWN, timeout=timeout)
 
@@ -171,6 +178,7 @@ def settled(page: Any) -> None:
     """Idle, and done fading: Streamlit fades elements in, and a half-faded caption is a
     contrast failure that no reader ever sees."""
     page.wait_for_selector(IDLE, timeout=60_000)
+    page.wait_for_function(WIDGETS_MOUNTED, timeout=60_000)
     page.wait_for_function("document.getAnimations().length === 0", timeout=60_000)
 
 

@@ -337,7 +337,7 @@ def error_panel(
                     "hovertemplate": "iteration %{x}<br>error = 0 exactly<extra></extra>",
                 }
             )
-    title = "error (log scale)" if log else "error"
+    title = "error (log)" if log else "error"  # fits a short panel on a projector
     panel_axis = axis_style(title, look)
     if log:
         panel_axis.update({"type": "log", "exponentformat": "power"})
@@ -851,7 +851,8 @@ def lesson_figure(
         layout["height"] = 900
         layout["legend"]["tracegroupgap"] = 0  # entries wrap to the width they find
     else:
-        domains = {"x": [0, 0.48], "y": [0, 1], "y2": [0.58, 0.96], "y3": [0, 0.42]}
+        # the gap holds the right panels' tick labels and titles at a projector's font
+        domains = {"x": [0, 0.45], "y": [0, 1], "y2": [0.58, 0.96], "y3": [0, 0.42]}
         layout["height"] = look.height
     for axis in ("xaxis", "yaxis"):
         layout[axis]["domain"] = domains[axis[0]]

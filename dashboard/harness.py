@@ -148,6 +148,31 @@ def chromium() -> Iterator[Any]:
             browser.close()
 
 
+TITLE_CLASHES = """node => {
+  const gd = node.querySelector('.js-plotly-plot');
+  const rect = element => element.getBoundingClientRect();
+  const named = element => ({text: element.textContent.trim(), box: rect(element)});
+  const titles = [...gd.querySelectorAll('[class^=g-x][class$=title] text, [class^=g-y][class$=title] text')].map(named);
+  (gd.layout.annotations || []).forEach((note, index) => {
+    const drawn = gd.querySelector(`.annotation[data-index="${index}"] text`);
+    if (drawn && note.textangle === -90) titles.push(named(drawn));  // a title beside a panel
+  });
+  const others = [...gd.querySelectorAll('.draglayer .nsewdrag')]
+    .map(area => ({text: 'a panel', box: rect(area)}));
+  const legend = gd.querySelector('.legend');
+  if (legend) others.push({text: 'the legend', box: rect(legend)});
+  const clash = (a, b) => Math.min(a.right, b.right) - Math.max(a.left, b.left) > 1 &&
+    Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 1;
+  const found = [];
+  titles.forEach((title, index) => {
+    for (const other of [...titles.slice(index + 1), ...others])
+      if (title.text && clash(title.box, other.box)) found.push(`${title.text} / ${other.text}`);
+  });
+  return found;
+}"""
+"""An axis title of a Plotly chart (a ``[data-testid=stPlotlyChart]`` node) that runs into
+another title, a panel or the legend, as drawn: a list of the pairs, empty when none do."""
+
 WIDGETS_MOUNTED = "!document.querySelector('[data-testid=stSkeleton]')"
 """No widget is still a placeholder: on a first visit Streamlit fetches the code of most
 widgets after the script has finished, and draws a grey skeleton (which nothing can focus)

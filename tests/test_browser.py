@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlencode, urlparse
 import pytest
 
 import tinynet
-from dashboard.harness import IDLE, PHONE_AGENT, wait_drawn, wait_until
+from dashboard.harness import IDLE, PHONE_AGENT, TITLE_CLASHES, wait_drawn, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -245,6 +245,7 @@ def test_a_projector_shows_the_whole_lesson_and_its_verdict_on_the_first_screen(
     assert chart["y"] >= 0 and chart["y"] + chart["height"] <= viewport["height"]
     assert chart["x"] >= 0 and chart["x"] + chart["width"] <= viewport["width"]
     assert verdict["y"] >= 0 and verdict["y"] + verdict["height"] <= chart["y"]
+    assert page.charts().first.evaluate(TITLE_CLASHES) == []  # read from the back row
     page.assert_healthy()
 
 
@@ -258,10 +259,12 @@ def test_beside_the_sidebar_the_lesson_starts_high_and_is_wholly_visible(visit):
 
 
 @pytest.mark.parametrize("view", ["Learning", "Error curve", "Every alpha", "Compare methods"])
-def test_every_other_chart_fits_the_first_screen_too(visit, view):
-    page = visit({"view": view})
+@pytest.mark.parametrize("presenter", [False, True], ids=["plain", "presenter"])
+def test_every_other_chart_fits_the_first_screen_too(visit, view, presenter):
+    page = visit({"view": view, "presenter": "true"} if presenter else {"view": view})
     chart = page.box(page.charts().first)
     assert chart["y"] + chart["height"] <= PROJECTOR["height"]
+    assert page.charts().first.evaluate(TITLE_CLASHES) == []
 
 
 def test_a_phone_sees_the_lesson_stacked_within_its_width(visit):

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from dashboard.harness import IDLE, PHONE_AGENT, settled, wait_drawn, wait_until
+from dashboard.harness import IDLE, PHONE_AGENT, TITLE_CLASHES, settled, wait_drawn, wait_until
 from support import no_axe_violations
 
 pytestmark = pytest.mark.browser
@@ -175,6 +175,7 @@ def test_a_projector_shows_the_whole_lesson_and_its_verdict_on_the_first_screen(
     assert chart["y"] >= 0 and chart["y"] + chart["height"] <= viewport["height"]
     assert chart["x"] >= 0 and chart["x"] + chart["width"] <= viewport["width"]
     assert verdict["y"] >= 0 and verdict["y"] + verdict["height"] <= chart["y"]
+    assert page.chart().evaluate(TITLE_CLASHES) == []  # read from the back row
     page.assert_healthy()
 
 

@@ -676,6 +676,7 @@ def ring_style(x_axis: str, y_axis: str, look: Look) -> dict:
         },
         "hovertemplate": "iteration %{x}: %{y:.6g}<extra></extra>",
         "showlegend": False,
+        "cliponaxis": False,  # a ring at the first or last iteration shows whole
     }
 
 

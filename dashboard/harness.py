@@ -152,7 +152,8 @@ TITLE_CLASHES = """node => {
   const gd = node.querySelector('.js-plotly-plot');
   const rect = element => element.getBoundingClientRect();
   const named = element => ({text: element.textContent.trim(), box: rect(element)});
-  const titles = [...gd.querySelectorAll('[class^=g-x][class$=title] text, [class^=g-y][class$=title] text')].map(named);
+  const axisTitles = '[class^=g-x][class$=title] text, [class^=g-y][class$=title] text';
+  const titles = [...gd.querySelectorAll(axisTitles)].map(named);
   (gd.layout.annotations || []).forEach((note, index) => {
     const drawn = gd.querySelector(`.annotation[data-index="${index}"] text`);
     if (drawn && note.textangle === -90) titles.push(named(drawn));  // a title beside a panel

@@ -12,7 +12,10 @@ import pytest
 
 from dashboard.harness import ROOT
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow("the quick benchmark takes about two minutes")]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow("the quick benchmark and the redraw profile take about two minutes"),
+]
 
 # Figures an app cannot have: the empty app has no control to change, and only
 # tinynet's charts can be scrubbed in the browser.
@@ -22,11 +25,10 @@ NOT_MEASURED = {
 }
 
 
-@pytest.fixture(scope="module")
-def results(tmp_path_factory: pytest.TempPathFactory, browser) -> dict:
-    output = tmp_path_factory.mktemp("benchmark") / "results.json"
+def _ran(module: str, *arguments: str) -> subprocess.CompletedProcess:
+    """``python -m module arguments`` from the project's root, which must succeed."""
     done = subprocess.run(
-        [sys.executable, "-m", "benchmarks", "--quick", "--output", str(output)],
+        [sys.executable, "-m", module, *arguments],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -34,6 +36,13 @@ def results(tmp_path_factory: pytest.TempPathFactory, browser) -> dict:
         check=False,
     )
     assert done.returncode == 0, done.stderr[-3000:]
+    return done
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory: pytest.TempPathFactory, browser) -> dict:
+    output = tmp_path_factory.mktemp("benchmark") / "results.json"
+    done = _ran("benchmarks", "--quick", "--output", str(output))
     saved = json.loads(output.read_text())
     assert saved["report"] in done.stdout  # the table printed is the table saved
     return saved
@@ -103,3 +112,10 @@ def test_lesson_2_is_measured_beside_lesson_1_and_its_charts_stay_small(results)
     assert 0 < lesson["chart_bytes"] <= 150_000  # bytes, unlike times, do not vary
     assert 0 < lesson["chart_bytes_many_points"] <= 150_000
     assert "Lesson 2 beside lesson 1" in results["report"]
+
+
+def test_the_redraw_profile_names_where_each_app_spends_a_change(browser):
+    done = _ran("benchmarks.redraw_profile", "--changes", "2", "--top", "3")
+    heads = [line for line in done.stdout.splitlines() if not line.startswith(" ")]
+    assert [line.split(":")[0] for line in heads] == ["tinynet", "naive"]
+    assert len(done.stdout.splitlines()) == 2 + 2 * 3  # each app's three costliest functions

@@ -39,12 +39,6 @@ SCRIPT = "198.51.100.66"  # the flood's
 TEACHERS = 20
 
 
-async def closed(page: Session) -> None:
-    page.stop()
-    await page.socket.close()
-    await page.listening
-
-
 async def start(url: str, address: str) -> tuple[str, Session]:
     """A teacher's page presses Start a class: ("started", its page), or how it was refused."""
     page = await open_session(url, "teacher", "view=Teach", address)
@@ -59,7 +53,7 @@ async def wrong_code(url: str, address: str) -> str:
     """A page opened with a join code of no class: "unknown", or "refused" past the limit."""
     page = await open_session(url, "guess", f"join={_guess()}", address)
     said = {class_store.UNKNOWN: "unknown", class_store.LIMITED["wrong"]: "refused"}
-    await closed(page)
+    await page.close()
     return next((said[text] for text in page.texts if text in said), "other")
 
 
@@ -74,7 +68,7 @@ async def flood(url: str, stop: asyncio.Event, tally: Counter, connections: int)
         while not stop.is_set():
             if number % 2:
                 outcome, page = await start(url, SCRIPT)
-                await closed(page)
+                await page.close()
                 tally[f"start {outcome}"] += 1
             else:
                 tally[f"code {await wrong_code(url, SCRIPT)}"] += 1
@@ -94,7 +88,7 @@ async def run(url: str, students: int, spread: float, connections: int, lead: fl
     projector = teachers[0]
     (code,) = {text for text in projector.texts if CODE.fullmatch(text)}
     for page in teachers[1:]:
-        await closed(page)
+        await page.close()
 
     stop, tally = asyncio.Event(), Counter()
     flooding = asyncio.create_task(flood(url, stop, tally, connections))
@@ -112,7 +106,7 @@ async def run(url: str, students: int, spread: float, connections: int, lead: fl
     await projector.press("End class")
     await projector.press("Yes, end the class")
     for page in (projector, *phones):
-        await closed(page)
+        await page.close()
     if tally["start started"] > class_store.LIMITS["start", "address"]:
         raise RuntimeError(f"the flood started {tally['start started']} classes")
     if tally["code unknown"] > class_store.LIMITS["wrong", "address"]:

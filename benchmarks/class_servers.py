@@ -39,9 +39,7 @@ async def run(urls: list[str], students: int, spread: float) -> dict:
     await projector.press("End class")
     await projector.press("Yes, end the class")
     for page in (projector, *phones):
-        page.stop()
-        await page.socket.close()
-        await page.listening
+        await page.close()
     counted = [ballot.counted for ballot in ballots]
     return {
         "servers": len(urls),

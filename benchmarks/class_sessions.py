@@ -190,9 +190,7 @@ async def run_class(url: str, pid: int, students: int, wait: float, spread: floa
     await projector.press("End class")
     await projector.press("Yes, end the class")
     for page in (projector, *phones):
-        page.stop()
-        await page.socket.close()
-        await page.listening
+        await page.close()
     counted = [ballot.counted for ballot in ballots]
     per_minute = 60 / students  # a core's share, as CPU seconds per student per minute
     return {

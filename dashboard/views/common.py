@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -152,6 +153,18 @@ class Spec(go.Figure):
 def chart(spec: dict, key: str, alt: str) -> None:
     """A Plotly chart the width of its column; ``alt`` names it for screen readers."""
     st.plotly_chart(Spec(spec), width="stretch", key=key, config=CHART_CONFIG, alt=alt)
+
+
+def number_table(table: dict[str, object], rows: int) -> None:
+    """An iteration log's table: one column per quantity, ``rows`` high up to a scroll, the
+    iteration numbers without thousands separators."""
+    st.dataframe(
+        pd.DataFrame(table),
+        hide_index=True,
+        width="stretch",
+        height=min(38 + 35 * rows, 420),
+        column_config={"iteration": st.column_config.NumberColumn(format="plain")},
+    )
 
 
 def escape_markdown(text: str) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 import tinynet
@@ -31,13 +30,7 @@ def draw(points: Points, settings: LineSettings) -> None:
         if name == "batch_errors" and run.method == "batch":
             continue  # the same as the error
         table[NAMES[name]] = [tinynet.js_number(value) for value in getattr(run, name)]
-    st.dataframe(
-        pd.DataFrame(table),
-        hide_index=True,
-        width="stretch",
-        height=min(38 + 35 * len(run.iterations), 420),
-        column_config={"iteration": st.column_config.NumberColumn(format="plain")},
-    )
+    common.number_table(table, len(run.iterations))
     st.caption(
         "Each row is one iteration: the line it starts from, the error over all the points "
         "there (and over its mini-batch), the full data's gradient in the update's convention "

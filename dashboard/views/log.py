@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 import tinynet
@@ -19,13 +18,7 @@ def draw(settings: tinynet.Settings) -> None:
     table: dict[str, object] = {"iteration": run.iterations}
     for name in ("weights", "predictions", "errors", "updates"):
         table[name.removesuffix("s")] = [tinynet.js_number(number) for number in getattr(run, name)]
-    st.dataframe(
-        pd.DataFrame(table),
-        hide_index=True,
-        width="stretch",
-        height=min(38 + 35 * len(run.iterations), 420),
-        column_config={"iteration": st.column_config.NumberColumn(format="plain")},
-    )
+    common.number_table(table, len(run.iterations))
     st.caption(
         "The article prints its progress with JavaScript's console.log; these are the same lines, "
         "number for number, to lay beside it."

@@ -1,5 +1,6 @@
-"""What the tests share besides their fixtures: the app through AppTest, and axe-core's
-verdict on a page. Running the real app and a browser is ``dashboard.harness``'s job."""
+"""What the tests share besides their fixtures: the app through AppTest, a browser tab that
+records what went wrong on it, and axe-core's verdict on a page. Running the real app and a
+browser is ``dashboard.harness``'s job."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ import re
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
-from dashboard.harness import ROOT, settled
+from dashboard.harness import IDLE, PHONE_AGENT, ROOT, settled, wait_until
+
+PHONE = {"width": 390, "height": 844}  # a phone's viewport: the tab says it is a phone
 
 
 # ---------------------------------------------------------------- the app through AppTest
@@ -90,3 +93,43 @@ def no_axe_violations(page: object) -> None:
         for rule in found
     ]
     assert described == []
+
+
+# ---------------------------------------------------------------- a browser tab
+class BrowserTab:
+    """One tab of a Playwright ``browser`` at ``url``, recording page errors, dialogs,
+    console errors and every message it sends to the server."""
+
+    def __init__(self, browser: object, url: str, viewport: dict, **options: object) -> None:
+        if viewport == PHONE:
+            options.update(user_agent=PHONE_AGENT, is_mobile=True, has_touch=True)
+        self.context = browser.new_context(viewport=viewport, **options)
+        self.page = self.context.new_page()
+        self.problems: list[str] = []
+        self.sent: list[object] = []
+        self.page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
+        self.page.on("dialog", lambda dialog: self.problems.append(f"dialog: {dialog.message}"))
+        self.page.on(
+            "console",
+            lambda message: (
+                message.type == "error" and self.problems.append(f"console: {message.text}")
+            ),
+        )
+        self.page.on(
+            "websocket",
+            lambda socket: socket.on("framesent", lambda frame: self.sent.append(frame)),
+        )
+        self.page.goto(url)
+
+    def wait_for(self, condition: object, seconds: float = 30) -> None:
+        wait_until(condition, self.page, seconds)
+        self.page.wait_for_selector(IDLE, timeout=60_000)
+
+    def box(self, locator: object) -> dict:
+        found = locator.bounding_box()
+        assert found, "not drawn"
+        return found
+
+    def assert_healthy(self) -> None:
+        assert self.page.locator("[data-testid=stException]").count() == 0
+        assert self.problems == []

@@ -8,13 +8,13 @@ from urllib.parse import parse_qs, urlencode, urlparse
 import pytest
 
 import tinynet
-from dashboard.harness import IDLE, PHONE_AGENT, TITLE_CLASHES, wait_drawn, wait_until
+from dashboard.harness import TITLE_CLASHES, wait_drawn
+from support import PHONE, BrowserTab
 
 pytestmark = pytest.mark.browser
 
 PROJECTOR = {"width": 1280, "height": 720}
 OLD_PROJECTOR = {"width": 1024, "height": 768}
-PHONE = {"width": 390, "height": 844}
 
 
 LINE = (
@@ -25,30 +25,11 @@ LINE = (
 )
 
 
-class Visit:
+class Visit(BrowserTab):
     """One browser tab on the app, recording what went wrong on the page."""
 
     def __init__(self, browser: object, url: str, viewport: dict) -> None:
-        phone = {"user_agent": PHONE_AGENT, "is_mobile": True, "has_touch": True}
-        self.context = browser.new_context(
-            viewport=viewport, **(phone if viewport == PHONE else {})
-        )
-        self.page = self.context.new_page()
-        self.problems: list[str] = []
-        self.sent: list[object] = []
-        self.page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
-        self.page.on("dialog", lambda dialog: self.problems.append(f"dialog: {dialog.message}"))
-        self.page.on(
-            "console",
-            lambda message: (
-                message.type == "error" and self.problems.append(f"console: {message.text}")
-            ),
-        )
-        self.page.on(
-            "websocket",
-            lambda socket: socket.on("framesent", lambda frame: self.sent.append(frame)),
-        )
-        self.page.goto(url)
+        super().__init__(browser, url, viewport)
         self.settle()
 
     def settle(self) -> None:
@@ -72,23 +53,10 @@ class Visit:
         box.fill(text)
         box.press("Enter")
 
-    def wait_for(self, condition: object, seconds: float = 30) -> None:
-        wait_until(condition, self.page, seconds)
-        self.page.wait_for_selector(IDLE, timeout=60_000)
-
     def error_path(self, chart: int = 0) -> str:
         """The drawn path of the error per iteration (the lesson's second panel: the whole
         run, whatever iteration is shown), or '' while the chart is being drawn again."""
         return self.charts().nth(chart).evaluate(LINE)
-
-    def box(self, locator: object) -> dict:
-        found = locator.bounding_box()
-        assert found, "not drawn"
-        return found
-
-    def assert_healthy(self) -> None:
-        assert self.page.locator("[data-testid=stException]").count() == 0
-        assert self.problems == []
 
 
 @pytest.fixture

@@ -9,14 +9,13 @@ from urllib.parse import urlencode
 
 import pytest
 
-from dashboard.harness import IDLE, PHONE_AGENT, TITLE_CLASHES, settled, wait_drawn, wait_until
-from support import no_axe_violations
+from dashboard.harness import TITLE_CLASHES, settled, wait_drawn
+from support import PHONE, BrowserTab, no_axe_violations
 
 pytestmark = pytest.mark.browser
 
 DESK = {"width": 1280, "height": 720}
 OLD_PROJECTOR = {"width": 1024, "height": 768}
-PHONE = {"width": 390, "height": 844}
 CHARTLESS = {"Points", "Iteration log", "Quiz", "Code", "Teach", "Surface in 3-D"}  # 3-D: no SVG
 PLACED = (
     "(node, name) => { const gd = node.querySelector('.js-plotly-plot');"
@@ -31,28 +30,8 @@ CONTOURS = (
 )
 
 
-class Tab:
+class Tab(BrowserTab):
     """One browser tab on lesson 2, recording page errors and messages to the server."""
-
-    def __init__(self, browser: object, url: str, viewport: dict, **options: object) -> None:
-        if viewport == PHONE:
-            options.update(user_agent=PHONE_AGENT, is_mobile=True, has_touch=True)
-        self.context = browser.new_context(viewport=viewport, **options)
-        self.page = self.context.new_page()
-        self.problems: list[str] = []
-        self.sent: list[object] = []
-        self.page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
-        self.page.on(
-            "console",
-            lambda message: (
-                message.type == "error" and self.problems.append(f"console: {message.text}")
-            ),
-        )
-        self.page.on(
-            "websocket",
-            lambda socket: socket.on("framesent", lambda frame: self.sent.append(frame)),
-        )
-        self.page.goto(url)
 
     def chart(self) -> object:
         return self.page.locator("[data-testid=stPlotlyChart]").first
@@ -62,19 +41,6 @@ class Tab:
 
     def label(self) -> str:
         return self.chart().locator(".slider-container .slider-label").first.text_content()
-
-    def wait_for(self, condition: object, seconds: float = 30) -> None:
-        wait_until(condition, self.page, seconds)
-        self.page.wait_for_selector(IDLE, timeout=60_000)
-
-    def box(self, locator: object) -> dict:
-        found = locator.bounding_box()
-        assert found, "not drawn"
-        return found
-
-    def assert_healthy(self) -> None:
-        assert self.page.locator("[data-testid=stException]").count() == 0
-        assert self.problems == []
 
 
 @pytest.fixture

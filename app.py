@@ -81,19 +81,17 @@ def headline(settings: tinynet.Settings, run: tinynet.Run) -> None:
     best = tinynet.best_weight(settings.data, settings.target)
     # The final weight and the best weight side by side: if they differ, they read differently.
     final_text, *best_text = numbers_apart(run.final_weight, *([] if best is None else [best]))
-    said, numbered = st.columns(2, vertical_alignment="center")
-    with said:
-        box = common.BOXES[judgement.outcome, judgement.settled]
-        box(f"**{judgement.headline}.** {judgement.reason}")
-    with numbered, st.container(horizontal=True, gap="small"):
-        for name, value, when in numbers:
-            shown = final_text if name == "Final weight" else number_text(value)
-            st.metric(name, shown, help=f"{when} {exact_words(value)}")
-        st.metric(
-            "Best weight",
-            "none" if best is None else best_text[0],
-            help=best_weight_help(settings),
+    rows = [
+        (
+            name,
+            final_text if name == "Final weight" else number_text(value),
+            f"{when} {exact_words(value)}",
         )
+        for name, value, when in numbers
+    ]
+    shown_best = "none" if best is None else best_text[0]
+    rows.append(("Best weight", shown_best, best_weight_help(settings)))
+    common.headline_row(judgement, rows)
 
 
 def lesson_one(page: common.Page, hidden: set[str]) -> None:

@@ -29,6 +29,7 @@ from dashboard.views import LINE_SHOW
 from support import charts, link, notices, numbers, open_app, page_text
 from tinynet.line import LINE_PRESETS, PATIENTS, line_data, parse_points, train_line
 from tinynet.line_words import hessian_text, line_forecast, line_verdict, readout
+from tinynet.number_words import exact_words, js_number
 
 LESSON_TWO = {"lesson": "2"}
 
@@ -89,7 +90,10 @@ def test_the_link_opens_lesson_2_on_its_first_experiment():
     assert verdict_box(app) == f"**{judged.headline}.** {judged.reason}"
     labels = [metric.label for metric in app.metric]
     assert labels == ["Final weight", "Final bias", "Error", "Least error"]
-    assert app.metric[1].proto.help.endswith(f"Exactly {run.final_bias!r}.")
+    # each number's help says it exactly: the double's own decimal, not only JavaScript's print
+    for metric, value in zip(app.metric, (run.final_weight, run.final_bias), strict=False):
+        assert metric.proto.help.endswith(exact_words(value))
+        assert f"JavaScript prints it as {js_number(value)}; exactly, it is " in metric.proto.help
     assert link(app) == LESSON_TWO
 
 

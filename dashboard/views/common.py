@@ -155,6 +155,18 @@ def chart(spec: dict, key: str, alt: str) -> None:
     st.plotly_chart(Spec(spec), width="stretch", key=key, config=CHART_CONFIG, alt=alt)
 
 
+def headline_row(verdict: Any, numbers: list[tuple[str, str, str]]) -> None:
+    """The verdict in its coloured box, and beside it each number as (name, as shown, the
+    help that says it exactly)."""
+    said, numbered = st.columns(2, vertical_alignment="center")
+    with said:
+        box = BOXES[verdict.outcome, verdict.settled]
+        box(f"**{verdict.headline}.** {verdict.reason}")
+    with numbered, st.container(horizontal=True, gap="small"):
+        for name, shown, help_text in numbers:
+            st.metric(name, shown, help=help_text)
+
+
 def number_table(table: dict[str, object], rows: int) -> None:
     """An iteration log's table: one column per quantity, ``rows`` high up to a scroll, the
     iteration numbers without thousands separators."""

@@ -7,13 +7,12 @@ import dataclasses
 
 import streamlit as st
 
-import tinynet
 from dashboard.link import Points
 from dashboard.views import common
 from tinynet.explain import Forecast
 from tinynet.line import LineRun, LineSettings, train_line
 from tinynet.line_words import hessian_text, line_forecast, line_verdict, readout
-from tinynet.number_words import number_text
+from tinynet.number_words import exact_words, number_text
 from tinynet.verdicts import Verdict
 
 
@@ -57,11 +56,10 @@ def headline(points: Points, settings: LineSettings, run: LineRun) -> None:
     if count:
         numbers.append(("Error", run.errors[-1], f"Logged at iteration {count:,}."))
     numbers.append(("Least error", run.data.least_error, "The error of the best line."))
-    said, numbered = st.columns(2, vertical_alignment="center")
-    with said:
-        box = common.BOXES[judgement.outcome, judgement.settled]
-        box(f"**{judgement.headline}.** {judgement.reason}")
-    with numbered, st.container(horizontal=True, gap="small"):
-        for name, value, when in numbers:
-            exact = tinynet.js_number(value)
-            st.metric(name, number_text(value), help=f"{when} Exactly {exact}.")
+    common.headline_row(
+        judgement,
+        [
+            (name, number_text(value), f"{when} {exact_words(value)}")
+            for name, value, when in numbers
+        ],
+    )

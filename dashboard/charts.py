@@ -725,7 +725,10 @@ def animate(
     for axis, value in ranges[now].items():
         spec["layout"][axis].update(value)
     spec["frames"] = frames
-    label = "center" if "xaxis3" in spec["layout"] else "left"  # clear of one axis's title
+    # The middle under the chart is free only between panels side by side; stacked, the
+    # bottom panel's axis title is there.
+    beside = spec["layout"].get("xaxis3", {}).get("domain", [0, 1])[0] > 0
+    label = "center" if beside else "left"
     spec["layout"]["sliders"] = [_slider(names, names.index(str(active + 1)), look, label)]
     return spec
 

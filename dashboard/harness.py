@@ -153,7 +153,8 @@ TITLE_CLASHES = """node => {
   const rect = element => element.getBoundingClientRect();
   const named = element => ({text: element.textContent.trim(), box: rect(element)});
   const axisTitles = '[class^=g-x][class$=title] text, [class^=g-y][class$=title] text';
-  const titles = [...gd.querySelectorAll(axisTitles)].map(named);
+  const sliderLabel = '.slider-container .slider-label';  // "iteration n"
+  const titles = [...gd.querySelectorAll(`${axisTitles}, ${sliderLabel}`)].map(named);
   (gd.layout.annotations || []).forEach((note, index) => {
     const drawn = gd.querySelector(`.annotation[data-index="${index}"] text`);
     if (drawn && note.textangle === -90) titles.push(named(drawn));  // a title beside a panel
@@ -171,8 +172,9 @@ TITLE_CLASHES = """node => {
   });
   return found;
 }"""
-"""An axis title of a Plotly chart (a ``[data-testid=stPlotlyChart]`` node) that runs into
-another title, a panel or the legend, as drawn: a list of the pairs, empty when none do."""
+"""An axis title (or the slider's "iteration n") of a Plotly chart (a
+``[data-testid=stPlotlyChart]`` node) that runs into another title, a panel or the legend, as
+drawn: a list of the pairs, empty when none do."""
 
 WIDGETS_MOUNTED = "!document.querySelector('[data-testid=stSkeleton]')"
 """No widget is still a placeholder: on a first visit Streamlit fetches the code of most

@@ -243,6 +243,7 @@ def test_a_phone_sees_the_lesson_stacked_within_its_width(visit):
     chart = page.box(page.charts().first)
     assert chart["y"] < PHONE["height"] and chart["width"] <= PHONE["width"]
     assert chart["height"] > PHONE["height"]  # three charts, one under the other
+    assert page.charts().first.evaluate(TITLE_CLASHES) == []
     page.assert_healthy()
 
 

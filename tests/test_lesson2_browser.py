@@ -152,6 +152,7 @@ def test_a_phone_shows_a_chart_on_its_first_screen_within_its_width(tab):
     assert chart["y"] < 0.75 * PHONE["height"] and chart["width"] <= PHONE["width"]
     height = page.chart().evaluate("n => n.querySelector('.js-plotly-plot').layout.height")
     assert height == 900  # stacked: the surface on top, the line and the errors under it
+    assert page.chart().evaluate(TITLE_CLASHES) == []
     page.assert_healthy()
 
 

@@ -122,7 +122,7 @@ def test_playing_and_scrubbing_moves_all_three_charts_without_the_server(visit):
     rail = chart.locator(".slider-rail-touch-rect").first.bounding_box()
     page.page.mouse.click(rail["x"] + 2, rail["y"] + rail["height"] / 2)
     page.wait_for(lambda: label.text_content() == "iteration 1")
-    page.wait_for(lambda: [_drawn(page, last) for last in (5, 2, 1)] == start, seconds=5)
+    page.wait_for(lambda: [_drawn(page, last) for last in (5, 2, 1)] == start)
     assert len(page.sent) == messages  # nothing went to the server
     page.assert_healthy()
 
@@ -289,7 +289,7 @@ def test_each_frame_of_the_explosion_frames_its_own_step(visit):
         if iteration > 1:
             page.page.get_by_role("button", name="Next iteration").click()
             frame = iteration - 1
-            page.wait_for(lambda frame=frame: chart.evaluate(FRAMED)["label"] == frame, 10)
+            page.wait_for(lambda frame=frame: chart.evaluate(FRAMED)["label"] == frame)
         shown = chart.evaluate(FRAMED)
         points = [weights[iteration - 1], weights[iteration], best]
         assert _inside(points, shown["weights"], 0.4), (iteration, points, shown)

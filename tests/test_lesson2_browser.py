@@ -73,7 +73,7 @@ def test_playing_and_scrubbing_moves_every_chart_without_the_server(tab):
     rail = page.chart().locator(".slider-rail-touch-rect").first.bounding_box()
     page.page.mouse.click(rail["x"] + 2, rail["y"] + rail["height"] / 2)
     page.wait_for(lambda: page.label() == "iteration 1")
-    page.wait_for(lambda: {name: page.placed(name) for name in moving} == start, seconds=5)
+    page.wait_for(lambda: {name: page.placed(name) for name in moving} == start)
     assert len(page.sent) == messages  # nothing went to the server
     page.assert_healthy()
 

@@ -17,9 +17,9 @@ from dashboard.harness import (
     IDLE,
     ROOT,
     chromium,
+    redrawn_after,
     streamlit_server,
     wait_drawn,
-    wait_until,
 )
 
 POINTS = 100_000
@@ -108,27 +108,11 @@ def server(repeats: int) -> dict[str, float | int]:
     }
 
 
-LINES = (
-    "chart => [...chart.querySelectorAll('g.trace path.js-line')]"
-    ".map(line => line.getAttribute('d')).join('')"
-)
-
-
-def _line(page: object) -> str:
-    return page.locator("[data-testid=stPlotlyChart]").first.evaluate(LINES)
-
-
 def _round_trip(page: object, count: int) -> float:
-    """Type an iteration count; time until the first chart on screen shows the new run (a
-    line of it has changed), as the main benchmark times lesson 1's. The script's going
-    idle and the other charts are waited for after, untimed."""
-    box = page.get_by_label("Iterations", exact=True)
-    before = _line(page)
-    box.fill(str(count))
-    start = time.perf_counter()
-    box.press("Enter")
-    wait_until(lambda: _line(page) not in ("", before), page)
-    taken = time.perf_counter() - start
+    """Type an iteration count; time until the first chart on screen shows the new run, as
+    the main benchmark times lesson 1's. The script's going idle and the other charts are
+    waited for after, untimed."""
+    taken = redrawn_after(page, page.get_by_label("Iterations", exact=True), str(count))
     page.wait_for_selector(IDLE)
     page.wait_for_function(EVERY_CHART_DRAWN)
     return taken

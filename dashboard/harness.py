@@ -153,8 +153,7 @@ TITLE_CLASHES = """node => {
   const rect = element => element.getBoundingClientRect();
   const named = element => ({text: element.textContent.trim(), box: rect(element)});
   const axisTitles = '[class^=g-x][class$=title] text, [class^=g-y][class$=title] text';
-  const sliderLabel = '.slider-container .slider-label';  // "iteration n"
-  const titles = [...gd.querySelectorAll(`${axisTitles}, ${sliderLabel}`)].map(named);
+  const titles = [...gd.querySelectorAll(axisTitles)].map(named);
   (gd.layout.annotations || []).forEach((note, index) => {
     const drawn = gd.querySelector(`.annotation[data-index="${index}"] text`);
     if (drawn && note.textangle === -90) titles.push(named(drawn));  // a title beside a panel
@@ -172,7 +171,7 @@ TITLE_CLASHES = """node => {
   });
   return found;
 }"""
-"""An axis title (or the slider's "iteration n") of a Plotly chart (a
+"""An axis title of a Plotly chart (a
 ``[data-testid=stPlotlyChart]`` node) that runs into another title, a panel or the legend, as
 drawn: a list of the pairs, empty when none do."""
 
@@ -200,6 +199,40 @@ def wait_until(condition: Callable[[], bool], page: Any, seconds: float = 60) ->
         if time.monotonic() > deadline:
             raise TimeoutError("the page did not change in time")
         page.wait_for_timeout(2)
+
+
+REDRAWN = """() => {
+  const lines = () => {
+    const chart = document.querySelector("[data-testid=stPlotlyChart]");
+    return chart ? [...chart.querySelectorAll("g.trace path.js-line")]
+      .map(line => line.getAttribute("d")).join("") : "";
+  };
+  const before = lines();
+  window.tinynetRedrawn = new Promise(done => {
+    let pressed = null;
+    document.addEventListener("keydown", () => { pressed = performance.now(); },
+      {capture: true, once: true});
+    const seen = new MutationObserver(() => {
+      const now = lines();
+      if (pressed === null || !now || now === before) return;
+      seen.disconnect();
+      requestAnimationFrame(() => done(performance.now() - pressed));
+    });
+    seen.observe(document.body, {subtree: true, childList: true, attributes: true,
+      attributeFilter: ["d"]});
+  });
+}"""
+
+
+def redrawn_after(page: Any, box: Any, text: str) -> float:
+    """Type ``text`` into the input ``box`` and press Enter: seconds from the key press until
+    a line of the first chart on the page has changed and the browser is about to paint it,
+    which is what a student waits for. Timed in the page itself (Streamlit draws a changed
+    chart anew, as a new node): polling the page from outside loaded the page it timed."""
+    box.fill(text)
+    page.evaluate(REDRAWN)
+    box.press("Enter")
+    return page.evaluate("window.tinynetRedrawn") / 1000
 
 
 def settled(page: Any) -> None:

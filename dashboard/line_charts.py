@@ -58,7 +58,7 @@ ARROW = 0.15  # the steepest-descent arrow's length, as a share of the surface's
 FAR = 100.0  # path points this many times higher above the least error than the start
 # are left out of the surface's window: a run that blows up leaves the chart (a note says so)
 FRAMES = 30  # frames at most: every one of the first 15 iterations, where a run changes most,
-# then evenly spaced. A slider of more steps, with more frames, slows the page's drawing.
+# then evenly spaced. More frames slow the page's first drawing.
 DIGITS = 7  # significant digits of each mini-batch's error: far finer than a pixel
 
 
@@ -608,7 +608,7 @@ def lesson_figure(run: LineRun, at: int, look: Look = PLAIN, stacked: bool = Fal
         ring_style("x2", "y2", look),
     ]
     frames = frame_indices(len(run.weights))
-    return animate(spec, len(run.weights), at, styles, moments, look, frames=frames)
+    return animate(spec, len(run.weights), at, styles, moments, frames=frames)
 
 
 # The bridge to lesson 1: the slice along the weight ---------------------------------------
@@ -803,7 +803,6 @@ def bridge_figure(run: LineRun, at: int, look: Look = PLAIN, stacked: bool = Fal
         at,
         styles,
         lambda chosen: _slice_moments(run, cuts, area, chosen),
-        look,
         lambda chosen: _slice_layouts(cuts, chosen),
         (0, 1),
         frame_indices(len(run.weights)),

@@ -108,24 +108,31 @@ def focus(
 
 def test_a_keyboard_alone_plays_steps_pins_switches_views_and_reveals(open_page):
     page = open_page({"alpha": "0.03", "iterations": "6"})
-    label = page.locator(".slider-label").first
+    label = page.locator(".tinynet-player .tinynet-at").first
     said = page.locator(".tinynet-said")
     focus(page, "[data-move='1']")
     page.keyboard.press("Enter")
-    wait_until(lambda: label.text_content() == "iteration 2", page)
+    wait_until(lambda: label.text_content() == "2 of 6", page)
     assert said.text_content().startswith("Iteration 2 of 6: weight ")
     page.keyboard.press("Shift+Tab")
     page.keyboard.press("Shift+Tab")
     page.keyboard.press("Enter")  # back on ◀
-    wait_until(lambda: label.text_content() == "iteration 1", page)
+    wait_until(lambda: label.text_content() == "1 of 6", page)
     focus(page, "[data-move=play]")
     page.keyboard.press("Enter")
-    wait_until(lambda: label.text_content() == "iteration 6", page)
+    wait_until(lambda: label.text_content() == "6 of 6", page)
     page.evaluate("document.activeElement.blur()")
     page.keyboard.press("ArrowLeft")
-    wait_until(lambda: label.text_content() == "iteration 5", page)
+    wait_until(lambda: label.text_content() == "5 of 6", page)
     page.keyboard.press("Home")
-    wait_until(lambda: label.text_content() == "iteration 1", page)
+    wait_until(lambda: label.text_content() == "1 of 6", page)
+    # The scrubber is a stop of its own: its arrow keys move it, and it says where it stands.
+    scrubber = page.locator(".tinynet-player input[type=range]")
+    focus(page, ".tinynet-player input[type=range]")
+    page.keyboard.press("ArrowRight")
+    wait_until(lambda: label.text_content() == "2 of 6", page)
+    assert scrubber.get_attribute("aria-valuetext") == "2 of 6"
+    wait_until(lambda: said.text_content().startswith("Iteration 2 of 6: weight "), page)
 
     # The view selector is one tab stop: the arrow keys move along it, Enter chooses.
     focus(page, "[data-testid=stButtonGroup] button", "Lesson", key="Shift+Tab")
@@ -162,12 +169,12 @@ def test_a_keyboard_alone_plays_steps_pins_switches_views_and_reveals(open_page)
 
 def test_a_presenters_clicker_steps_with_page_up_and_down(open_page):
     page = open_page({"presenter": "true", "alpha": "0.03", "iterations": "6"})
-    label = page.locator(".slider-label").first
+    label = page.locator(".tinynet-player .tinynet-at").first
     page.keyboard.press("PageDown")
     page.keyboard.press("PageDown")
-    wait_until(lambda: label.text_content() == "iteration 3", page)
+    wait_until(lambda: label.text_content() == "3 of 6", page)
     page.keyboard.press("PageUp")
-    wait_until(lambda: label.text_content() == "iteration 2", page)
+    wait_until(lambda: label.text_content() == "2 of 6", page)
 
 
 def test_a_student_who_asks_for_less_motion_gets_slower_steps_and_no_transitions(open_page):

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 import tinynet
 from dashboard.link import FIELDS, VIEWS, python_code
 from dashboard.views import SHOW
+from dashboard.views.common import PLAYER
 from support import charts, link, notices, numbers, open_app, page_text, show, unescaped
 from tinynet.explain import tex
 from tinynet.presets import PRESETS
@@ -219,8 +220,15 @@ def test_a_link_opens_exactly_its_set_up():
     assert app.number_input(key="alpha").value == 1.0
     assert lesson_predictions(app)[2] == -156  # the article's third prediction without alpha
     assert app.error[0].value.startswith("**Diverging.**")
-    lesson = charts(app)["lesson"]["layout"]["sliders"][0]
-    assert lesson["steps"][lesson["active"]]["label"] == "3"
+    lesson = charts(app)["lesson"]
+    assert lesson["frames"][lesson["layout"]["meta"]["frame"]]["name"] == "3"
+    (player,) = [
+        html.proto.body
+        for html in app.get("html")
+        if html.proto.body.startswith(PLAYER.strip()[:40])
+    ]
+    assert 'max="29"' in player and 'value="2"' in player  # the scrubber starts there too
+    assert player.count("3 of 30") == 2  # said to a screen reader, and shown
     show(app, "Error curve")
     assert app.number_input(key="at").value == 3
     assert app.header[0].value == "Iteration 3, worked out"
@@ -257,7 +265,7 @@ def test_the_worked_step_plugs_in_the_runs_numbers():
         assert tex(number, False) in worked
     curve = charts(app)["curve"]
     assert numbers(trace(curve, "now")["x"])[0] == 1.25
-    assert curve["layout"]["sliders"][0]["active"] == 1
+    assert curve["layout"]["meta"]["frame"] == 1
 
 
 def test_data_zero_gets_its_own_caption_and_no_minus_zero():

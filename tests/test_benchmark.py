@@ -64,6 +64,10 @@ def test_every_figure_is_measured_for_every_app(results):
         assert room["served_p95_s"] >= room["served_p50_s"] > 0
         assert room["drawn_p95_s"] >= room["drawn_p50_s"] > 0
         assert room["server_mib"] > 0
+    for room in results["class_at_once"].values():  # the page's files and a session each
+        assert room["students"] == 3 and room["files"] > 10
+        assert room["served_p95_s"] >= room["served_p50_s"] > 0
+    assert results["class_at_once"]["tinynet"]["files"] > results["class_at_once"]["empty"]["files"]
     costs = results["chart_costs"]
     assert all(costs[key] > 0 for key in ("spec_ms", "validated_ms", "copied_ms", "json_ms"))
     assert costs["orjson_ms"] > 0

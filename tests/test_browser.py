@@ -109,19 +109,18 @@ def _drawn(page: Visit, last: int) -> list[float]:
 
 def test_playing_and_scrubbing_moves_all_three_charts_without_the_server(visit):
     page = visit({"alpha": "0.03", "iterations": "8"})
-    chart = page.charts().first
-    label = chart.locator(".slider-container .slider-label").first
+    label = page.page.locator(".tinynet-player .tinynet-at").first
     start = [_drawn(page, last) for last in (5, 2, 1)]
-    assert label.text_content() == "iteration 1"
+    assert label.text_content() == "1 of 8"
     messages = len(page.sent)
     page.page.get_by_role("button", name="▶ Play").click()
-    page.wait_for(lambda: label.text_content() == "iteration 8")
+    page.wait_for(lambda: label.text_content() == "8 of 8")
     moved = [_drawn(page, last) for last in (5, 2, 1)]
     assert all(now != then for now, then in zip(moved, start, strict=True))
     page.wait_for(lambda: page.page.get_by_role("button", name="▶ Play").count() == 1)
-    rail = chart.locator(".slider-rail-touch-rect").first.bounding_box()
-    page.page.mouse.click(rail["x"] + 2, rail["y"] + rail["height"] / 2)
-    page.wait_for(lambda: label.text_content() == "iteration 1")
+    rail = page.page.locator(".tinynet-player input[type=range]").first.bounding_box()
+    page.page.mouse.click(rail["x"] + 2, rail["y"] + rail["height"] / 2)  # the scrubber's start
+    page.wait_for(lambda: label.text_content() == "1 of 8")
     page.wait_for(lambda: [_drawn(page, last) for last in (5, 2, 1)] == start)
     assert len(page.sent) == messages  # nothing went to the server
     page.assert_healthy()
@@ -264,7 +263,7 @@ def test_the_chart_toolbar_never_covers_the_legend(visit):
 FRAMED = (
     "node => { const gd = node.querySelector('.js-plotly-plot'), full = gd._fullLayout;"
     " return {weights: full.xaxis.range, predictions: full.yaxis3.range,"
-    " label: gd.layout.sliders[0].active}; }"
+    " label: Number(document.querySelector('.tinynet-player input[type=range]').value)}; }"
 )
 
 

@@ -215,7 +215,7 @@ def _html_arguments(path: str) -> list[ast.expr]:
 @pytest.mark.parametrize("path", MINE)
 def test_class_mode_sends_html_and_javascript_only_from_its_own_constants(path):
     """Nothing a student or the database sends is formatted into HTML or a script: what goes
-    to ``st.html`` or into a component is an upper-case constant (``STYLE``, ``common.PLAYER``);
+    to ``st.html`` or into a component is an upper-case constant (``STYLE``, ``common.PAGE``);
     a key reaches the browser only as a component's data."""
     for argument in _html_arguments(path):
         name = argument.attr if isinstance(argument, ast.Attribute) else getattr(argument, "id", "")

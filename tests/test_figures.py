@@ -152,14 +152,13 @@ def test_frames_play_every_iteration_of_a_short_run_from_the_chosen_one():
     run = tinynet.train("gradient_descent", **ARTICLE, alpha=0.1)
     figure = checked_error_curve_figure(run, 5)
     assert [frame.name for frame in figure.frames] == [str(i) for i in range(1, 21)]
-    slider = figure.layout.sliders[0]
-    assert slider.steps[slider.active].label == "5"
+    assert figure.frames[figure.layout.meta["frame"]].name == "5"
+    assert not figure.layout.sliders  # the app's player scrubs: Plotly's slider is slow to draw
     frame = figure.frames[11]
     moving = [figure.data.index(_trace(figure, name)) for name in ("now", "tangent", "next")]
     assert _placed(frame)[moving[0]].x[0] == run.weights[11]
     curve = figure.data.index(_trace(figure, "error(weight)"))  # named, and left as it is
     assert list(frame.traces) == [curve, *moving] and _placed(frame)[curve].x is None
-    assert all(step.method == "animate" for step in slider.steps)
 
 
 def test_long_runs_get_a_bounded_number_of_frames_including_the_chosen_one():
@@ -249,8 +248,7 @@ def test_every_frame_moves_the_tangent_and_rings_the_same_iteration_on_both_hist
         assert arrow.x[1] == (run.weights[iteration] if iteration < 20 else run.final_weight)
         slope = (tangent.y[1] - tangent.y[0]) / (tangent.x[1] - tangent.x[0])
         assert tangent.text == f"iteration {iteration}: slope {number_text(slope)}"
-    slider = figure.layout.sliders[0]
-    assert slider.steps[slider.active].label == str(at)
+    assert figure.frames[figure.layout.meta["frame"]].name == str(at)
     shown = [figure.data[index] for index in rings]
     assert shown[1].x[0] == at and shown[2].y[0] == run.predictions[at - 1]
 

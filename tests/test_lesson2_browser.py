@@ -40,7 +40,7 @@ class Tab(BrowserTab):
         return self.chart().evaluate(PLACED, name)
 
     def label(self) -> str:
-        return self.chart().locator(".slider-container .slider-label").first.text_content()
+        return self.page.locator(".tinynet-player .tinynet-at").first.text_content()
 
 
 @pytest.fixture
@@ -63,16 +63,16 @@ def test_playing_and_scrubbing_moves_every_chart_without_the_server(tab):
     moving = ("point now", "steepest descent", "step taken", "line now", "residuals", "now")
     start = {name: page.placed(name) for name in moving}
     drawn = page.chart().evaluate(CONTOURS)
-    assert page.label() == "iteration 1" and drawn > 100
+    assert page.label() == "1 of 8" and drawn > 100
     messages = len(page.sent)
     page.page.get_by_role("button", name="▶ Play").click()
-    page.wait_for(lambda: page.label() == "iteration 8")
+    page.wait_for(lambda: page.label() == "8 of 8")
     moved = {name: page.placed(name) for name in moving}
     assert all(moved[name] != start[name] for name in moving)
     assert page.chart().evaluate(CONTOURS) == drawn  # the contours stay through every frame
-    rail = page.chart().locator(".slider-rail-touch-rect").first.bounding_box()
+    rail = page.page.locator(".tinynet-player input[type=range]").first.bounding_box()
     page.page.mouse.click(rail["x"] + 2, rail["y"] + rail["height"] / 2)
-    page.wait_for(lambda: page.label() == "iteration 1")
+    page.wait_for(lambda: page.label() == "1 of 8")
     page.wait_for(lambda: {name: page.placed(name) for name in moving} == start)
     assert len(page.sent) == messages  # nothing went to the server
     page.assert_healthy()
@@ -86,15 +86,15 @@ def test_a_keyboard_alone_steps_and_plays_and_hears_each_iteration(tab):
         if page.page.evaluate("document.activeElement.dataset.move === '1'"):
             break
     page.page.keyboard.press("Enter")
-    page.wait_for(lambda: page.label() == "iteration 2")
+    page.wait_for(lambda: page.label() == "2 of 6")
     assert said.text_content().startswith("Iteration 2 of 6: weight ")
     page.page.evaluate("document.activeElement.blur()")
     page.page.keyboard.press("End")
-    page.wait_for(lambda: page.label() == "iteration 6")
+    page.wait_for(lambda: page.label() == "6 of 6")
     page.page.keyboard.press("ArrowLeft")
-    page.wait_for(lambda: page.label() == "iteration 5")
+    page.wait_for(lambda: page.label() == "5 of 6")
     page.page.keyboard.press("Home")
-    page.wait_for(lambda: page.label() == "iteration 1")
+    page.wait_for(lambda: page.label() == "1 of 6")
     page.assert_healthy()
 
 

@@ -278,4 +278,3 @@ def show_run(settings: Question, page: common.Page) -> None:
         st.info(common.NO_ITERATION)
         return
     lesson.draw(settings, 1, page)
-    st.html(common.PLAYER)

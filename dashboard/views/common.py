@@ -151,8 +151,11 @@ class Spec(go.Figure):
 
 
 def chart(spec: dict, key: str, alt: str) -> None:
-    """A Plotly chart the width of its column; ``alt`` names it for screen readers."""
+    """A Plotly chart the width of its column; ``alt`` names it for screen readers. An
+    animated one gets its player right under it."""
     st.plotly_chart(Spec(spec), width="stretch", key=key, config=CHART_CONFIG, alt=alt)
+    if spec.get("frames"):
+        st.html(player(spec))
 
 
 def headline_row(verdict: Any, numbers: list[tuple[str, str, str]]) -> None:
@@ -225,16 +228,30 @@ PLAYER = """
   <button type="button" data-move="-1" aria-label="Previous iteration">◀</button>
   <button type="button" data-move="play">▶ Play</button>
   <button type="button" data-move="1" aria-label="Next iteration">▶</button>
+  <label class="tinynet-scrub">Iteration
+    <input type="range" min="0" max="{last}" step="1" value="{index}"
+      aria-valuetext="{where}">
+  </label>
+  <span class="tinynet-at" aria-hidden="true">{where}</span>
   <span class="tinynet-said" role="status" aria-live="polite"></span>
 </div>
 """
-"""Buttons that step and play an animated chart in the browser, without a rerun: put them
-right after it. Plotly's own slider takes a mouse or a finger only; these take a keyboard,
-a screen reader or a presenter's clicker too (``page.html`` holds what they do)."""
 
-STYLE = Path(__file__).parent.parent / "style.css"
+
+def player(spec: dict) -> str:
+    """Buttons and a scrubber that step and play an animated chart's frames in the browser,
+    without a rerun, starting at the figure's own frame: a mouse, a finger, a keyboard, a
+    screen reader or a presenter's clicker (``page.html`` holds what they do)."""
+    names = [frame["name"] for frame in spec["frames"]]
+    index = spec["layout"]["meta"]["frame"]
+    where = f"{names[index]} of {names[-1]}"
+    return PLAYER.format(last=len(names) - 1, index=index, where=where)
+
+
+STYLE = f"<style>{(Path(__file__).parent.parent / 'style.css').read_text()}</style>"
 """The app's one stylesheet: the lesson on the first screen, contrast, visible focus,
-presenter mode and class mode."""
+presenter mode and class mode. Read once: ``st.html`` given a file's path reads it again on
+every run, and a class opening the link at once pays for that thirty times over."""
 
 PAGE = (Path(__file__).parent.parent / "page.html").read_text()
 """The page's own style and script, loaded once: the player's buttons and keys, and

@@ -47,7 +47,6 @@ def show(settings: tinynet.Settings, page: common.Page) -> None:
     st.session_state.at = min(st.session_state.at, count)
     at = st.session_state.at
     draw(settings, at, page, st.session_state.whole_run)
-    st.html(common.PLAYER)
     common.whole_run_switch()
     st.caption(caption(settings))
     if count > 1:

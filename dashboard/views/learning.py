@@ -48,8 +48,6 @@ def show(settings: tinynet.Settings, page: common.Page) -> None:
     count = len(common.train(settings).errors)
     at = min(st.session_state.at, max(count, 1))
     draw((settings, *pins), at, page, st.session_state.whole_run)
-    if count:
-        st.html(common.PLAYER)
     st.caption(CAPTION)
     with st.container(horizontal=True, vertical_alignment="center"):
         common.whole_run_switch()

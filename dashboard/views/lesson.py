@@ -31,7 +31,6 @@ def show(settings: tinynet.Settings, page: common.Page) -> None:
         return
     at = min(st.session_state.at, len(run.errors))
     draw(settings, at, page, st.session_state.whole_run)
-    st.html(common.PLAYER)
     where = ("Top", "Below") if page.phone else ("Left", "Right")
     st.caption(
         f"{where[0]}: the error for every weight, with the red-orange tangent at the current "

@@ -25,7 +25,6 @@ def show(points: Points, settings: LineSettings, page: common.Page) -> None:
         st.info(common.NO_ITERATION)
         return
     draw(points, settings, line_common.at(run), page)
-    st.html(common.PLAYER)
     where = ("Top", "Below") if page.phone else ("Left", "Right")
     st.caption(
         f"{where[0]}: the error surface, cut along the dashed red-orange line, where the bias "

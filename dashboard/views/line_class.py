@@ -250,4 +250,3 @@ def show_run(question: LineQuestion, page: common.Page) -> None:
         st.info(common.NO_ITERATION)
         return
     line_lesson.draw(question.points, question.settings, 1, page)
-    st.html(common.PLAYER)

@@ -32,7 +32,6 @@ def show(points: Points, settings: LineSettings, page: common.Page) -> None:
         st.info(common.NO_ITERATION)
         return
     draw(points, settings, line_common.at(run), page)
-    st.html(common.PLAYER)
     where = ("Top", "Below") if page.phone else ("Left", "Right")
     st.caption(
         f"{where[0]}: the error for every weight and bias, its grey contours each half a "

@@ -28,6 +28,8 @@ MAX_POINTS = 2000  # per line: past this the eye cannot tell more points apart
 TICKS = ".4~g"  # tick labels of at most about six characters, which fixed margins hold
 MAX_FRAMES = 200  # animation frames of the error curve
 PAST_LIMIT = 100  # iterations of a run whose frames carry its prediction line so far
+STACKED = 900  # pixels high: a phone's figure of panels one under another, scrolled through
+PLAYER_ROOM = 5  # font sizes of an animated figure's height left to the player's row under it
 CURVE_POINTS = 101  # of the parabola: a segment under 10 pixels wide on a 1,000-pixel chart
 # The Okabe–Ito palette, which colour-blind eyes tell apart. Its light orange and sky blue
 # are darkened to stand 3:1 against white, as WCAG asks of lines and markers.
@@ -725,6 +727,11 @@ def animate(
     for axis, value in ranges[now].items():
         spec["layout"][axis].update(value)
     spec["frames"] = frames
+    layout, size = spec["layout"], spec["layout"]["font"]["size"]
+    if layout.get("height", STACKED) != STACKED:  # a screen's figure: the player's row under
+        layout["height"] -= PLAYER_ROOM * size  # it takes the old slider's room (a phone scrolls)
+    # Plotly's slider made its own room under the axes, which held their labels and titles too.
+    layout["margin"]["b"] = max(layout["margin"]["b"], round(3.4 * size))
     # Plotly's own slider would measure every step's label and current value on every
     # drawing (about 0.8 ms a step): the player's native scrubber costs the chart nothing.
     spec["layout"]["meta"] = {"frame": now}
@@ -849,7 +856,7 @@ def lesson_figure(
     layout["annotations"] = notes + more_notes
     if stacked:  # a phone: one chart under the other, each the full width
         domains = {"x": [0, 1], "y": [0.5, 1], "y2": [0.2, 0.38], "y3": [0, 0.16]}
-        layout["height"] = 900
+        layout["height"] = STACKED
         layout["legend"]["tracegroupgap"] = 0  # entries wrap to the width they find
     else:
         # the gap holds the right panels' tick labels and titles at a projector's font

@@ -26,6 +26,7 @@ from dashboard.charts import (
     PALETTE,
     PLAIN,
     PURPLE,
+    STACKED,
     SYMBOLS,
     VERMILLION,
     WINDOW_ROOM,
@@ -569,7 +570,7 @@ def lesson_figure(run: LineRun, at: int, look: Look = PLAIN, stacked: bool = Fal
     layout["yaxis2"] = {**error_axis, "anchor": "x2"}
     if stacked:
         domains = {"x": [0, 1], "y": [0.5, 1], "x2": [0, 1], "y2": [0, 0.16], "y3": [0.24, 0.4]}
-        layout["height"] = 900
+        layout["height"] = STACKED
         layout["legend"]["tracegroupgap"] = 0
     else:
         domains = {"x": [0, 0.46], "y": [0, 1], "x2": [0.58, 1], "y2": [0, 0.32], "y3": [0.62, 1]}
@@ -750,7 +751,7 @@ def bridge_figure(run: LineRun, at: int, look: Look = PLAIN, stacked: bool = Fal
     layout["xaxis2"]["overlaying"] = "x3"
     layout["yaxis2"]["overlaying"] = "y3"
     layout["margin"]["l"] = max(layout["margin"]["l"], round(4.5 * size))
-    layout["height"] = 900 if stacked else look.height
+    layout["height"] = STACKED if stacked else look.height
     title = {
         "text": "error, bias held",
         "font": layout["xaxis2"]["title"]["font"],

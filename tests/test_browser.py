@@ -212,6 +212,9 @@ def test_a_projector_shows_the_whole_lesson_and_its_verdict_on_the_first_screen(
     assert chart["y"] >= 0 and chart["y"] + chart["height"] <= viewport["height"]
     assert chart["x"] >= 0 and chart["x"] + chart["width"] <= viewport["width"]
     assert verdict["y"] >= 0 and verdict["y"] + verdict["height"] <= chart["y"]
+    player = page.box(page.page.locator(".tinynet-player").first)  # its scrubber too
+    assert chart["y"] + chart["height"] <= player["y"]
+    assert player["y"] + player["height"] <= viewport["height"]
     assert page.charts().first.evaluate(TITLE_CLASHES) == []  # read from the back row
     page.assert_healthy()
 
@@ -221,7 +224,9 @@ def test_beside_the_sidebar_the_lesson_starts_high_and_is_wholly_visible(visit):
     assert page.page.locator("[data-testid=stSidebar]").first.is_visible()
     chart = page.box(page.charts().first)
     assert chart["y"] <= 0.4 * PROJECTOR["height"]
-    assert chart["y"] + chart["height"] <= PROJECTOR["height"]
+    player = page.box(page.page.locator(".tinynet-player").first)
+    assert chart["y"] + chart["height"] <= player["y"]
+    assert player["y"] + player["height"] <= PROJECTOR["height"]
     page.assert_healthy()
 
 

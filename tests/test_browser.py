@@ -126,6 +126,15 @@ def test_playing_and_scrubbing_moves_all_three_charts_without_the_server(visit):
     page.assert_healthy()
 
 
+def test_the_scrubber_fits_each_chart_and_starts_where_the_link_says(visit):
+    page = visit({"alpha": "1", "at": "3"})
+    scrubber = page.page.locator(".tinynet-player input[type=range]")
+    page.wait_for(lambda: scrubber.get_attribute("aria-valuetext") == "3 of 20")
+    assert scrubber.input_value() == "2" and scrubber.get_attribute("max") == "19"
+    assert page.page.locator(".tinynet-player .tinynet-at").text_content() == "3 of 20"
+    page.assert_healthy()
+
+
 def test_a_link_opens_its_set_up_and_follows_every_change(visit):
     page = visit({"method": "up_and_down", "step": "0.1", "iterations": "30"})
     assert page.page.get_by_label("Step size", exact=True).input_value() == "0.1"

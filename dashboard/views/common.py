@@ -155,7 +155,7 @@ def chart(spec: dict, key: str, alt: str) -> None:
     animated one gets its player right under it."""
     st.plotly_chart(Spec(spec), width="stretch", key=key, config=CHART_CONFIG, alt=alt)
     if spec.get("frames"):
-        st.html(player(spec))
+        st.html(PLAYER)
 
 
 def headline_row(verdict: Any, numbers: list[tuple[str, str, str]]) -> None:
@@ -229,23 +229,17 @@ PLAYER = """
   <button type="button" data-move="play">▶ Play</button>
   <button type="button" data-move="1" aria-label="Next iteration">▶</button>
   <label class="tinynet-scrub">Iteration
-    <input type="range" min="0" max="{last}" step="1" value="{index}"
-      aria-valuetext="{where}">
+    <input type="range" min="0" max="0" step="1" value="0">
   </label>
-  <span class="tinynet-at" aria-hidden="true">{where}</span>
+  <span class="tinynet-at" aria-hidden="true"></span>
   <span class="tinynet-said" role="status" aria-live="polite"></span>
 </div>
 """
-
-
-def player(spec: dict) -> str:
-    """Buttons and a scrubber that step and play an animated chart's frames in the browser,
-    without a rerun, starting at the figure's own frame: a mouse, a finger, a keyboard, a
-    screen reader or a presenter's clicker (``page.html`` holds what they do)."""
-    names = [frame["name"] for frame in spec["frames"]]
-    index = spec["layout"]["meta"]["frame"]
-    where = f"{names[index]} of {names[-1]}"
-    return PLAYER.format(last=len(names) - 1, index=index, where=where)
+"""Buttons and a scrubber that step and play an animated chart's frames in the browser,
+without a rerun: a mouse, a finger, a keyboard, a screen reader or a presenter's clicker.
+``page.html`` holds what they do, and fits the scrubber to each chart it draws (its frames,
+and ``layout.meta.frame``, the one it starts at): the HTML itself is never built from a
+value."""
 
 
 STYLE = f"<style>{(Path(__file__).parent.parent / 'style.css').read_text()}</style>"
